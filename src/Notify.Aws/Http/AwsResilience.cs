@@ -16,11 +16,16 @@ public static class AwsResilience
     /// <summary>Key under which the pipeline reports the attempt count back to the transport.</summary>
     internal static readonly ResiliencePropertyKey<int> AttemptKey = new("notify.aws.attempt");
 
-    public static ResiliencePipeline CreatePipeline(AwsRetryOptions options) =>
-        new ResiliencePipelineBuilder { Name = PipelineName }
-            .AddRetry(new RetryStrategyOptions
+    public static ResiliencePipeline CreatePipeline(AwsRetryOptions options)
+    {
+        var builder = new ResiliencePipelineBuilder { Name = PipelineName };
+
+        // Polly rejects a retry strategy with zero retries, so a single attempt (MaxAttempts = 1) gets none at all.
+        if (options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
+                MaxRetryAttempts = options.MaxAttempts - 1,
                 ShouldHandle = new PredicateBuilder()
                     .Handle<AwsServiceException>(e => e.IsRetryable)
                     .Handle<HttpRequestException>()
@@ -31,9 +36,11 @@ public static class AwsResilience
                     AwsTelemetry.Retries.Add(1);
                     return ValueTask.CompletedTask;
                 },
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+            });
+        }
+
+        return builder.AddTimeout(options.AttemptTimeout).Build();
+    }
 
     /// <summary>Full jitter ("Exponential Backoff and Jitter", AWS Architecture Blog): uniform in [0, min(cap, base·2^n)].</summary>
     internal static TimeSpan FullJitter(AwsRetryOptions options, int retry)

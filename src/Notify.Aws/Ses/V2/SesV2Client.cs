@@ -1,0 +1,188 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Notify.Aws.Http;
+
+namespace Notify.Aws.Ses.V2;
+
+/// <summary>
+/// Amazon SES v2 over REST JSON (API 2019-09-27): sending, identities, configuration sets, event destinations and
+/// the account's quota. Operations and members mirror AWSSDK.SimpleEmailV2; errors surface as
+/// <see cref="AwsServiceException"/> (e.g. <c>MessageRejected</c>, <c>NotFoundException</c>, <c>TooManyRequestsException</c>).
+/// </summary>
+/// <remarks>
+/// Endpoints that lack an operation (moto has no GetAccount or event destinations) answer 404 without an AWS
+/// error code: the exception then has <see cref="AwsServiceException.StatusCode"/> 404 and, unlike a real
+/// <c>NotFoundException</c>, no recognised <see cref="AwsServiceException.ErrorCode"/>; see <see cref="IsUnsupportedOperation"/>.
+/// </remarks>
+public sealed class SesV2Client : IDisposable
+{
+    private readonly AwsRestJsonProtocol _rest;
+    private readonly bool _ownsTransport;
+
+    /// <summary>Shares a transport (and its connection pool) owned by the caller.</summary>
+    public SesV2Client(AwsTransport transport)
+        : this(transport, ownsTransport: false)
+    {
+    }
+
+    public SesV2Client(AwsConnection connection, AwsRetryOptions? retry = null, HttpMessageHandler? handler = null)
+        : this(new AwsTransport(AwsService.SesV2, connection, JsonErrorReader.Instance, retry, handler), ownsTransport: true)
+    {
+    }
+
+    private SesV2Client(AwsTransport transport, bool ownsTransport)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        if (transport.Service != AwsService.SesV2)
+        {
+            throw new ArgumentException($"SesV2Client needs an {AwsService.SesV2} transport, not {transport.Service}.", nameof(transport));
+        }
+
+        _rest = new AwsRestJsonProtocol(transport);
+        _ownsTransport = ownsTransport;
+    }
+
+    public AwsTransport Transport => _rest.Transport;
+
+    /// <summary>
+    /// True when the endpoint does not implement the operation at all: a 404 that names no AWS error (moto's answer
+    /// to GetAccount and the event destination operations) or a 501. Callers then fall back (e.g. to SES v1 GetSendQuota).
+    /// </summary>
+    public static bool IsUnsupportedOperation(AwsServiceException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.StatusCode switch
+        {
+            // LocalStack's answer for an operation it has not implemented.
+            System.Net.HttpStatusCode.NotImplemented => true,
+            System.Net.HttpStatusCode.NotFound => exception.ErrorCode is "Unknown" or "404",
+            _ => false,
+        };
+    }
+
+    public Task<SendEmailResponse> SendEmailAsync(SendEmailRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync("SendEmail", "/v2/email/outbound-emails", request, SesV2JsonContext.Default.SendEmailRequest, SesV2JsonContext.Default.SendEmailResponse, cancellationToken);
+
+    public Task<CreateEmailIdentityResponse> CreateEmailIdentityAsync(CreateEmailIdentityRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync("CreateEmailIdentity", "/v2/email/identities", request, SesV2JsonContext.Default.CreateEmailIdentityRequest, SesV2JsonContext.Default.CreateEmailIdentityResponse, cancellationToken);
+
+    public Task<GetEmailIdentityResponse> GetEmailIdentityAsync(GetEmailIdentityRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _rest.InvokeAsync(
+            "GetEmailIdentity", HttpMethod.Get, "/v2/email/identities/" + Label(request.EmailIdentity, "EmailIdentity"), null,
+            SesV2JsonContext.Default.GetEmailIdentityResponse, cancellationToken);
+    }
+
+    public Task<DeleteEmailIdentityResponse> DeleteEmailIdentityAsync(DeleteEmailIdentityRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _rest.InvokeAsync(
+            "DeleteEmailIdentity", HttpMethod.Delete, "/v2/email/identities/" + Label(request.EmailIdentity, "EmailIdentity"), null,
+            SesV2JsonContext.Default.DeleteEmailIdentityResponse, cancellationToken);
+    }
+
+    /// <remarks>
+    /// Uses the long-standing <c>GET /v2/email/identities</c> route that AWS and moto both serve (the newest SDKs
+    /// POST to <c>/v2/email/list-identities</c> instead, which moto 5.2 does not know).
+    /// </remarks>
+    public Task<ListEmailIdentitiesResponse> ListEmailIdentitiesAsync(ListEmailIdentitiesRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _rest.InvokeAsync(
+            "ListEmailIdentities", HttpMethod.Get, "/v2/email/identities" + Query(("NextToken", request.NextToken), ("PageSize", Number(request.PageSize))), null,
+            SesV2JsonContext.Default.ListEmailIdentitiesResponse, cancellationToken);
+    }
+
+    public Task<CreateConfigurationSetResponse> CreateConfigurationSetAsync(CreateConfigurationSetRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync("CreateConfigurationSet", "/v2/email/configuration-sets", request, SesV2JsonContext.Default.CreateConfigurationSetRequest, SesV2JsonContext.Default.CreateConfigurationSetResponse, cancellationToken);
+
+    public Task<GetConfigurationSetResponse> GetConfigurationSetAsync(GetConfigurationSetRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _rest.InvokeAsync(
+            "GetConfigurationSet", HttpMethod.Get, ConfigurationSetPath(request.ConfigurationSetName), null,
+            SesV2JsonContext.Default.GetConfigurationSetResponse, cancellationToken);
+    }
+
+    public Task<DeleteConfigurationSetResponse> DeleteConfigurationSetAsync(DeleteConfigurationSetRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _rest.InvokeAsync(
+            "DeleteConfigurationSet", HttpMethod.Delete, ConfigurationSetPath(request.ConfigurationSetName), null,
+            SesV2JsonContext.Default.DeleteConfigurationSetResponse, cancellationToken);
+    }
+
+    /// <remarks>The long-standing <c>GET</c> route, for the same reason as <see cref="ListEmailIdentitiesAsync"/>.</remarks>
+    public Task<ListConfigurationSetsResponse> ListConfigurationSetsAsync(ListConfigurationSetsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _rest.InvokeAsync(
+            "ListConfigurationSets", HttpMethod.Get, "/v2/email/configuration-sets" + Query(("NextToken", request.NextToken), ("PageSize", Number(request.PageSize))), null,
+            SesV2JsonContext.Default.ListConfigurationSetsResponse, cancellationToken);
+    }
+
+    public Task<CreateConfigurationSetEventDestinationResponse> CreateConfigurationSetEventDestinationAsync(
+        CreateConfigurationSetEventDestinationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return PostAsync(
+            "CreateConfigurationSetEventDestination", ConfigurationSetPath(request.ConfigurationSetName) + "/event-destinations", request,
+            SesV2JsonContext.Default.CreateConfigurationSetEventDestinationRequest, SesV2JsonContext.Default.CreateConfigurationSetEventDestinationResponse, cancellationToken);
+    }
+
+    public Task<GetConfigurationSetEventDestinationsResponse> GetConfigurationSetEventDestinationsAsync(
+        GetConfigurationSetEventDestinationsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _rest.InvokeAsync(
+            "GetConfigurationSetEventDestinations", HttpMethod.Get, ConfigurationSetPath(request.ConfigurationSetName) + "/event-destinations", null,
+            SesV2JsonContext.Default.GetConfigurationSetEventDestinationsResponse, cancellationToken);
+    }
+
+    /// <summary>The account's sending quota and status. Not implemented by moto: see <see cref="IsUnsupportedOperation"/>.</summary>
+    public Task<GetAccountResponse> GetAccountAsync(GetAccountRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _rest.InvokeAsync("GetAccount", HttpMethod.Get, "/v2/email/account", null, SesV2JsonContext.Default.GetAccountResponse, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsTransport)
+        {
+            _rest.Transport.Dispose();
+        }
+    }
+
+    private Task<TResponse> PostAsync<TRequest, TResponse>(
+        string operation, string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        where TResponse : new()
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _rest.InvokeAsync(operation, HttpMethod.Post, path, JsonSerializer.SerializeToUtf8Bytes(request, requestType), responseType, cancellationToken);
+    }
+
+    private static string ConfigurationSetPath(string? name) => "/v2/email/configuration-sets/" + Label(name, "ConfigurationSetName");
+
+    /// <summary>An empty label would address a different resource (the collection), so it is a caller error, as in the SDKs.</summary>
+    private static string Label(string? value, string member) =>
+        string.IsNullOrEmpty(value) ? throw new ArgumentException($"{member} is required.", member) : AwsRestJsonProtocol.Label(value);
+
+    private static string? Number(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var sb = new StringBuilder();
+        foreach (var (name, value) in parameters)
+        {
+            if (value is not null)
+            {
+                sb.Append(sb.Length == 0 ? '?' : '&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+            }
+        }
+
+        return sb.ToString();
+    }
+}

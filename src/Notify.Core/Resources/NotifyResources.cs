@@ -1,0 +1,114 @@
+namespace Notify.Core.Resources;
+
+/// <summary>
+/// The one list of Notify's AWS resources. The provisioner (moto, LocalStack, a bare account) and the CDK app
+/// both read it, so a queue or an index is declared once. Names here are logical; <see cref="ResourceNaming"/>
+/// turns them into physical names for an environment (CDK leaves physical names to CloudFormation except where
+/// AWS requires one, e.g. the <c>.fifo</c> suffix).
+/// </summary>
+public static class NotifyResources
+{
+    /// <summary>Deliveries are retried this many times before the lane's redrive policy moves them to the DLQ.</summary>
+    public const int LaneMaxReceiveCount = 5;
+
+    public static readonly QueueDefinition HighLaneDlq = new("high-dlq", Fifo: true, VisibilityTimeoutSeconds: 60, RetentionSeconds: 14 * 24 * 3600);
+
+    public static readonly QueueDefinition LowLaneDlq = new("low-dlq", Fifo: true, VisibilityTimeoutSeconds: 60, RetentionSeconds: 14 * 24 * 3600);
+
+    public static readonly QueueDefinition FeedbackDlq = new("feedback-dlq", Fifo: false, VisibilityTimeoutSeconds: 60, RetentionSeconds: 14 * 24 * 3600);
+
+    // The visibility timeout is the worker's lease on a message; it extends it while a handler is still working,
+    // so 60 s only bounds how long a crashed worker's messages stay invisible.
+    public static readonly QueueDefinition HighLane = new("high", Fifo: true, VisibilityTimeoutSeconds: 60, RetentionSeconds: 4 * 24 * 3600,
+        DeadLetter: new RedrivePolicy(HighLaneDlq.Name, LaneMaxReceiveCount));
+
+    public static readonly QueueDefinition LowLane = new("low", Fifo: true, VisibilityTimeoutSeconds: 60, RetentionSeconds: 4 * 24 * 3600,
+        DeadLetter: new RedrivePolicy(LowLaneDlq.Name, LaneMaxReceiveCount));
+
+    /// <summary>SES bounce, complaint and delivery notifications arrive here through the feedback topic.</summary>
+    public static readonly QueueDefinition Feedback = new("feedback", Fifo: false, VisibilityTimeoutSeconds: 30, RetentionSeconds: 4 * 24 * 3600,
+        DeadLetter: new RedrivePolicy(FeedbackDlq.Name, LaneMaxReceiveCount));
+
+    public static readonly TopicDefinition SesFeedbackTopic = new("ses-feedback");
+
+    /// <summary>The worker publishes stored in-app items here; each API instance subscribes its own queue.</summary>
+    public static readonly TopicDefinition InboxEventsTopic = new("inbox-events");
+
+    public static readonly SubscriptionDefinition FeedbackSubscription = new(SesFeedbackTopic.Name, Feedback.Name, RawMessageDelivery: false);
+
+    /// <summary>
+    /// Single-table design (see docs/data-model.md): every entity keyed by <c>pk</c>/<c>sk</c>; <c>gsi1</c> serves
+    /// per-user and per-type listings; <c>due</c> is sparse (only items carrying <c>dueBucket</c>), so the sweeper
+    /// and the scheduler query what is due instead of scanning; <c>ttl</c> expires what has a retention.
+    /// </summary>
+    public static readonly TableDefinition MainTable = new(
+        "main",
+        PartitionKey: "pk",
+        SortKey: "sk",
+        TimeToLiveAttribute: "ttl",
+        GlobalSecondaryIndexes:
+        [
+            new IndexDefinition("gsi1", "gsi1pk", "gsi1sk"),
+            new IndexDefinition("due", "dueBucket", "dueAt"),
+        ]);
+
+    public static readonly SesDefinition Email = new(ConfigurationSetName: "notify", EventDestinationName: "notify-feedback", FeedbackTopic: SesFeedbackTopic.Name);
+
+    public static IReadOnlyList<QueueDefinition> Queues { get; } = [HighLaneDlq, LowLaneDlq, FeedbackDlq, HighLane, LowLane, Feedback];
+
+    public static IReadOnlyList<TopicDefinition> Topics { get; } = [SesFeedbackTopic, InboxEventsTopic];
+
+    public static IReadOnlyList<SubscriptionDefinition> Subscriptions { get; } = [FeedbackSubscription];
+
+    public static IReadOnlyList<TableDefinition> Tables { get; } = [MainTable];
+}
+
+/// <summary>An SQS queue. FIFO queues deduplicate explicitly (by eventId), never by content.</summary>
+public sealed record QueueDefinition(
+    string Name,
+    bool Fifo,
+    int VisibilityTimeoutSeconds,
+    int RetentionSeconds,
+    RedrivePolicy? DeadLetter = null,
+    int ReceiveWaitTimeSeconds = 20);
+
+/// <summary>Moves a message to <paramref name="DeadLetterQueue"/> after <paramref name="MaxReceiveCount"/> receives.</summary>
+public sealed record RedrivePolicy(string DeadLetterQueue, int MaxReceiveCount);
+
+public sealed record TopicDefinition(string Name);
+
+/// <summary>An SQS queue subscribed to an SNS topic (the queue policy lets the topic send to it).</summary>
+public sealed record SubscriptionDefinition(string Topic, string Queue, bool RawMessageDelivery);
+
+public sealed record TableDefinition(
+    string Name,
+    string PartitionKey,
+    string SortKey,
+    string? TimeToLiveAttribute,
+    IReadOnlyList<IndexDefinition> GlobalSecondaryIndexes);
+
+/// <summary>A global secondary index with string keys, projecting all attributes.</summary>
+public sealed record IndexDefinition(string Name, string PartitionKey, string SortKey);
+
+/// <summary>SES sending setup: the configuration set whose event destination publishes feedback to a topic.</summary>
+public sealed record SesDefinition(string ConfigurationSetName, string EventDestinationName, string FeedbackTopic);
+
+/// <summary>Physical names for one environment: <c>{prefix}-{logical}</c>, plus <c>.fifo</c> where AWS requires it.</summary>
+public sealed record ResourceNaming(string Prefix = "notify")
+{
+    public string Queue(QueueDefinition queue) => Fifo(queue.Name, queue.Fifo);
+
+    public string Queue(string logicalName) =>
+        Queue(NotifyResources.Queues.FirstOrDefault(q => q.Name == logicalName)
+              ?? throw new ArgumentException($"No queue named '{logicalName}' in the resource definition.", nameof(logicalName)));
+
+    public string Topic(TopicDefinition topic) => $"{Prefix}-{topic.Name}";
+
+    public string Topic(string logicalName) => $"{Prefix}-{logicalName}";
+
+    public string Table(TableDefinition table) => $"{Prefix}-{table.Name}";
+
+    public string ConfigurationSet(SesDefinition ses) => $"{Prefix}-{ses.ConfigurationSetName}";
+
+    private string Fifo(string name, bool fifo) => fifo ? $"{Prefix}-{name}.fifo" : $"{Prefix}-{name}";
+}
