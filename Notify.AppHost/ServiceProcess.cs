@@ -32,7 +32,14 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
             .FirstOrDefault(a => a.Key == "service:" + assemblyName)?.Value
             ?? throw new InvalidOperationException($"The AppHost was built without {assemblyName}; rebuild Notify.AppHost.");
 
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // The content root is the build output, where the service's appsettings.json lives.
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(path)!,
+        };
         start.ArgumentList.Add(path);
         start.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
         start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";

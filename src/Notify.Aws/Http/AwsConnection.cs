@@ -39,7 +39,15 @@ public sealed class AwsConnection
         }
         else
         {
-            credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials();
+            try
+            {
+                credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials();
+            }
+            catch (AmazonClientException) when (endpointUrl is { IsLoopback: true })
+            {
+                // A local emulator (moto, LocalStack) accepts any signature; a developer should not need fake keys for it.
+                credentials = new BasicAWSCredentials("test", "test");
+            }
         }
 
         var resolvedRegion = !string.IsNullOrEmpty(region) ? RegionEndpoint.GetBySystemName(region)

@@ -1,0 +1,72 @@
+using Notify.Aws.Http;
+using Notify.Aws.Local;
+using Notify.Aws.Provisioning;
+
+namespace Notify.AppHost;
+
+/// <summary>What the AppHost hands its children and prints once they are ready.</summary>
+internal static class AppHostEnvironment
+{
+    /// <summary>The environment of a child: AWS endpoint and region, admin key, resource prefix and the OTEL_* variables.</summary>
+    public static Func<string, IReadOnlyDictionary<string, string?>> For(AppHostOptions options, AwsConnection connection, LocalAws? aws, string adminKey) =>
+        serviceName =>
+        {
+            var env = new Dictionary<string, string?>
+            {
+                ["AWS_REGION"] = connection.Region.SystemName,
+                ["NOTIFY_ADMIN_KEY"] = adminKey,
+                ["Notify__Provisioning__Prefix"] = options.ResourcePrefix,
+                ["OTEL_SERVICE_NAME"] = serviceName,
+            };
+            if (aws is not null)
+            {
+                env["AWS_ENDPOINT_URL"] = aws.Endpoint.ToString().TrimEnd('/');
+                env["AWS_ACCESS_KEY_ID"] = "test";
+                env["AWS_SECRET_ACCESS_KEY"] = "test";
+            }
+            else
+            {
+                env["AWS_PROFILE"] = options.AwsProfile;
+            }
+
+            if (options.Otlp is not null)
+            {
+                env["OTEL_EXPORTER_OTLP_ENDPOINT"] = options.Otlp.ToString();
+            }
+
+            return env;
+        };
+
+    public static void PrintReady(ProvisioningReport report, IReadOnlyList<ServiceProcess> services, LocalAws? aws, string adminKey, bool generatedKey)
+    {
+        var api = services[0].Url.ToString().TrimEnd('/');
+        var lines = new List<string> { string.Empty, "Notify is running.", string.Empty };
+        lines.Add($"  {"AWS",-22} {(aws is null ? "real AWS (profile)" : aws.Endpoint.ToString())}");
+        foreach (var r in report.Resources)
+        {
+            lines.Add($"  {r.Kind,-22} {r.Name}  [{r.Action}]");
+        }
+
+        lines.Add(string.Empty);
+        lines.Add($"  {"API",-22} {api}");
+        lines.Add($"  {"OpenAPI",-22} {api}/openapi/v1.json");
+        lines.Add($"  {"Dashboard",-22} {api}/dashboard");
+        foreach (var s in services)
+        {
+            lines.Add($"  {s.Name + " health",-22} {s.Url}health   metrics: {s.Url}metrics   (pid {s.Id})");
+        }
+
+        lines.Add(string.Empty);
+        lines.Add($"  Admin key{(generatedKey ? " (generated; set NOTIFY_ADMIN_KEY or --admin-key to fix it)" : string.Empty)}: {adminKey}");
+        lines.Add(string.Empty);
+        lines.Add("  Send a first event:");
+        lines.Add($"    curl -s -X POST {api}/api/events -H 'Authorization: Bearer {adminKey}' -H 'Content-Type: application/json' \\");
+        lines.Add("      -d '{\"eventId\":\"hello-1\",\"eventType\":\"welcome\",\"userId\":\"user-1\",\"payload\":{\"name\":\"Ada\"},\"recipient\":{\"email\":\"ada@example.com\"}}'");
+        lines.Add(string.Empty);
+        lines.Add("  Ctrl+C stops everything.");
+        foreach (var line in lines)
+        {
+            ServiceProcess.Write("apphost", line);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace Notify.Core.Events;
+
+/// <summary>Outcome of recording an event: new, or already there (the stored one decides 200 duplicate vs 409).</summary>
+public abstract record RecordOutcome
+{
+    private RecordOutcome()
+    {
+    }
+
+    public sealed record Recorded : RecordOutcome;
+
+    public sealed record AlreadyRecorded(EventRecord Existing) : RecordOutcome;
+}
+
+public enum CancelOutcome
+{
+    Cancelled,
+    NotFound,
+
+    /// <summary>Not scheduled any more (already enqueued, in flight or sent): too late to cancel.</summary>
+    TooLate,
+
+    AlreadyCancelled,
+}
+
+/// <summary>Events in DynamoDB: recorded once per eventId by a conditional write.</summary>
+public interface IEventStore
+{
+    /// <summary>Conditional put keyed by eventId; a second call with the same id returns the stored event.</summary>
+    Task<RecordOutcome> RecordAsync(AcceptedEvent accepted, CancellationToken cancellationToken);
+
+    Task<EventRecord?> GetAsync(string eventId, CancellationToken cancellationToken);
+
+    Task<CancelOutcome> CancelAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Events whose <c>dueAt</c> has passed: still <c>received</c> after the sweep delay, or scheduled and now due.</summary>
+    IAsyncEnumerable<AcceptedEvent> DueAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Marks a scheduled event as handed to its lane (removes it from the due index).</summary>
+    Task MarkEnqueuedAsync(string eventId, CancellationToken cancellationToken);
+}
+
+/// <summary>Puts accepted events on their priority lane. Throws when the enqueue failed: the caller must not answer 202.</summary>
+public interface ILanePublisher
+{
+    Task PublishAsync(AcceptedEvent accepted, CancellationToken cancellationToken);
+}

@@ -1,0 +1,85 @@
+using Notify.Core.Events;
+
+namespace Notify.Core.Notifications;
+
+/// <summary>
+/// A channel's status. <see cref="Rank"/> only grows: every update is conditional on a lower stored rank, so a late
+/// or repeated update never moves a row backwards.
+/// </summary>
+public enum NotificationStatus
+{
+    Pending,
+    Deferred,
+    Sending,
+    Sent,
+    Failed,
+    Suppressed,
+    Skipped,
+
+    /// <summary>A claim expired with no recorded outcome on a channel that is never blindly re-sent (SMS, push).</summary>
+    Unknown,
+    Delivered,
+    Bounced,
+    Complained,
+}
+
+public static class NotificationStatusRank
+{
+    public static int Rank(this NotificationStatus status) => status switch
+    {
+        NotificationStatus.Pending => 0,
+        NotificationStatus.Deferred => 1,
+        NotificationStatus.Sending => 2,
+        NotificationStatus.Delivered or NotificationStatus.Bounced or NotificationStatus.Complained => 4,
+        _ => 3,
+    };
+
+    public static bool IsTerminal(this NotificationStatus status) => status.Rank() >= 3;
+}
+
+/// <summary>One (eventId, channel) row.</summary>
+public sealed record NotificationRecord(
+    string EventId,
+    Channel Channel,
+    string UserId,
+    string EventType,
+    NotificationStatus Status,
+    int Attempts,
+    string? LastError,
+    string? Reason,
+    bool Simulated,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ReadAt,
+    IReadOnlyDictionary<string, DateTimeOffset> Transitions,
+    RenderedContent? Content);
+
+/// <summary>What was (or would be) sent: email subject/text/html, or a body (SMS, push title/body, in-app).</summary>
+public sealed record RenderedContent(string? Subject, string? Text, string? Html, string? Title, string? Body);
+
+public sealed record NotificationQuery(
+    string UserId,
+    Channel? Channel,
+    NotificationStatus? Status,
+    string? EventId,
+    int Limit,
+    string? Cursor);
+
+public sealed record NotificationPage(IReadOnlyList<NotificationRecord> Items, string? NextCursor);
+
+public enum MarkReadOutcome
+{
+    Marked,
+    AlreadyRead,
+    NotFound,
+}
+
+public interface INotificationStore
+{
+    Task<NotificationPage> ListAsync(NotificationQuery query, CancellationToken cancellationToken);
+
+    Task<int> UnreadCountAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Marks an in-app item read and decrements the unread counter in one transaction.</summary>
+    Task<MarkReadOutcome> MarkReadAsync(string userId, string notificationId, DateTimeOffset now, CancellationToken cancellationToken);
+}
