@@ -8,7 +8,7 @@ namespace Notify.AppHost;
 internal static class AppHostEnvironment
 {
     /// <summary>The environment of a child: AWS endpoint and region, admin key, resource prefix and the OTEL_* variables.</summary>
-    public static Func<string, IReadOnlyDictionary<string, string?>> For(AppHostOptions options, AwsConnection connection, LocalAws? aws, string adminKey) =>
+    public static Func<string, IReadOnlyDictionary<string, string?>> For(AppHostOptions options, AwsConnection connection, LocalAws? aws, string adminKey, ProvisioningReport report) =>
         serviceName =>
         {
             var env = new Dictionary<string, string?>
@@ -18,6 +18,16 @@ internal static class AppHostEnvironment
                 ["Notify__Provisioning__Prefix"] = options.ResourcePrefix,
                 ["OTEL_SERVICE_NAME"] = serviceName,
             };
+            // Platform applications exist locally only; on AWS their ARNs come from the deployment's configuration.
+            foreach (var (key, platform) in new[] { ("FcmApplicationArn", "fcm"), ("ApnsApplicationArn", "apns"), ("ApnsSandboxApplicationArn", "apns-sandbox") })
+            {
+                var app = report.Resources.FirstOrDefault(r => r.Kind == "platform-application" && r.Name == $"{options.ResourcePrefix}-{platform}");
+                if (app is not null)
+                {
+                    env[$"Notify__Push__{key}"] = app.Id;
+                }
+            }
+
             if (aws is not null)
             {
                 env["AWS_ENDPOINT_URL"] = aws.Endpoint.ToString().TrimEnd('/');

@@ -24,11 +24,11 @@ await using var aws = options.AwsProfile is null ? await LocalAwsFor(options, sh
 var connection = aws?.Connection ?? AwsConnection.FromEnvironment(options.Region, options.AwsProfile);
 var adminKey = options.AdminKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 
-var report = await NotifyProvisioner.ProvisionAsync(connection, new ProvisioningOptions { Prefix = options.ResourcePrefix }, shutdown.Token);
+var report = await NotifyProvisioner.ProvisionAsync(connection, new ProvisioningOptions { Prefix = options.ResourcePrefix, CreatePlatformApplications = aws is not null }, shutdown.Token);
 var services = new List<ServiceProcess>();
 try
 {
-    var environment = AppHostEnvironment.For(options, connection, aws, adminKey);
+    var environment = AppHostEnvironment.For(options, connection, aws, adminKey, report);
     services.Add(ServiceProcess.Start("api", "Notify.Api", new Uri($"http://127.0.0.1:{options.PortBase}/"), environment("notify-api")));
     for (var i = 1; i <= options.Workers; i++)
     {

@@ -77,11 +77,53 @@ public sealed class NotifyProvisioner(SqsClient sqs, SnsClient sns, SesV2Client 
             report.Add(await tables.EnsureAsync(table, _naming.Table(table), cancellationToken));
         }
 
+        if (options.CreatePlatformApplications)
+        {
+            report.AddRange(await EnsurePlatformApplicationsAsync(cancellationToken));
+        }
+
         report.AddRange(await new SesProvisioner(sesV2, ses).EnsureAsync(
             options.SenderIdentity, _naming.ConfigurationSet(NotifyResources.Email), NotifyResources.Email.EventDestinationName,
             topicArns[NotifyResources.Email.FeedbackTopic], cancellationToken));
 
         return new ProvisioningReport(report);
+    }
+
+    private async Task<IEnumerable<ProvisionedResource>> EnsurePlatformApplicationsAsync(CancellationToken cancellationToken)
+    {
+        var existing = new List<string>();
+        string? next = null;
+        do
+        {
+            var page = await sns.ListPlatformApplicationsAsync(new ListPlatformApplicationsRequest { NextToken = next }, cancellationToken);
+            existing.AddRange(page.PlatformApplications.Select(a => a.PlatformApplicationArn!));
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        var results = new List<ProvisionedResource>();
+        foreach (var application in NotifyResources.PlatformApplications)
+        {
+            var name = _naming.PlatformApplication(application);
+            var arn = existing.FirstOrDefault(a => a.EndsWith($"/{application.Platform}/{name}", StringComparison.Ordinal));
+            var action = ProvisioningAction.Unchanged;
+            if (arn is null)
+            {
+                arn = (await sns.CreatePlatformApplicationAsync(
+                    new CreatePlatformApplicationRequest
+                    {
+                        Name = name,
+                        Platform = application.Platform,
+                        Attributes = new() { ["PlatformCredential"] = "local-placeholder", ["PlatformPrincipal"] = "local-placeholder" },
+                    },
+                    cancellationToken)).PlatformApplicationArn!;
+                action = ProvisioningAction.Created;
+            }
+
+            results.Add(new ProvisionedResource("platform-application", name, arn, action));
+        }
+
+        return results;
     }
 
     private async Task<List<string>> ListTopicArnsAsync(CancellationToken cancellationToken)

@@ -14,4 +14,10 @@ public sealed class ProvisioningOptions
     /// <summary>The SES sending identity: an email address or a domain. moto verifies it at once; AWS asks for DNS or a click.</summary>
     [Required]
     public string SenderIdentity { get; set; } = "notify@example.com";
+
+    /// <summary>
+    /// Creates the push platform applications with placeholder credentials (local emulators only: AWS validates the
+    /// credentials, which the CDK app takes from Secrets Manager).
+    /// </summary>
+    public bool CreatePlatformApplications { get; set; }
 }

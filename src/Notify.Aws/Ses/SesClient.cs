@@ -8,37 +8,19 @@ namespace Notify.Aws.Ses;
 /// feedback notification topics per identity, the send quota, and identity verification (handy on moto).
 /// Sending goes through <see cref="V2.SesV2Client"/>.
 /// </summary>
-public sealed class SesClient : IDisposable
+public sealed class SesClient : AwsClient
 {
     public const string ApiVersion = "2010-12-01";
 
     private readonly AwsQueryProtocol _query;
-    private readonly bool _ownsTransport;
 
     /// <summary>Shares a transport (and its connection pool) owned by the caller.</summary>
     public SesClient(AwsTransport transport)
-        : this(transport, ownsTransport: false)
-    {
-    }
+        : base(AwsService.Ses, transport) => _query = new(Transport, ApiVersion);
 
+    /// <summary>Creates and owns its transport; dispose the client to release its connections.</summary>
     public SesClient(AwsConnection connection, AwsRetryOptions? retry = null, HttpMessageHandler? handler = null)
-        : this(new AwsTransport(AwsService.Ses, connection, QueryXmlErrorReader.Instance, retry, handler), ownsTransport: true)
-    {
-    }
-
-    private SesClient(AwsTransport transport, bool ownsTransport)
-    {
-        ArgumentNullException.ThrowIfNull(transport);
-        if (transport.Service != AwsService.Ses)
-        {
-            throw new ArgumentException($"SesClient needs an {AwsService.Ses} transport, not {transport.Service}.", nameof(transport));
-        }
-
-        _query = new AwsQueryProtocol(transport, ApiVersion);
-        _ownsTransport = ownsTransport;
-    }
-
-    public AwsTransport Transport => _query.Transport;
+        : base(AwsService.Ses, QueryXmlErrorReader.Instance, connection, retry, handler) => _query = new(Transport, ApiVersion);
 
     public async Task<SetIdentityNotificationTopicResponse> SetIdentityNotificationTopicAsync(
         SetIdentityNotificationTopicRequest request, CancellationToken cancellationToken = default)
@@ -109,14 +91,6 @@ public sealed class SesClient : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var r = await InvokeAsync("VerifyDomainIdentity", new QueryParameters().Add("Domain", request.Domain), cancellationToken);
         return new VerifyDomainIdentityResponse { VerificationToken = r.String("VerificationToken") };
-    }
-
-    public void Dispose()
-    {
-        if (_ownsTransport)
-        {
-            _query.Transport.Dispose();
-        }
     }
 
     private Task<XElement> InvokeAsync(string action, QueryParameters parameters, CancellationToken cancellationToken) =>

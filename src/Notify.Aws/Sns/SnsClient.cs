@@ -8,37 +8,19 @@ namespace Notify.Aws.Sns;
 /// applications and endpoints) and SMS. Operations and members mirror AWSSDK.SimpleNotificationService; errors
 /// surface as <see cref="AwsServiceException"/> with the SNS error code (e.g. <c>EndpointDisabled</c>, <c>NotFound</c>).
 /// </summary>
-public sealed class SnsClient : IDisposable
+public sealed class SnsClient : AwsClient
 {
     public const string ApiVersion = "2010-03-31";
 
     private readonly AwsQueryProtocol _query;
-    private readonly bool _ownsTransport;
 
     /// <summary>Shares a transport (and its connection pool) owned by the caller.</summary>
     public SnsClient(AwsTransport transport)
-        : this(transport, ownsTransport: false)
-    {
-    }
+        : base(AwsService.Sns, transport) => _query = new(Transport, ApiVersion);
 
+    /// <summary>Creates and owns its transport; dispose the client to release its connections.</summary>
     public SnsClient(AwsConnection connection, AwsRetryOptions? retry = null, HttpMessageHandler? handler = null)
-        : this(new AwsTransport(AwsService.Sns, connection, QueryXmlErrorReader.Instance, retry, handler), ownsTransport: true)
-    {
-    }
-
-    private SnsClient(AwsTransport transport, bool ownsTransport)
-    {
-        ArgumentNullException.ThrowIfNull(transport);
-        if (transport.Service != AwsService.Sns)
-        {
-            throw new ArgumentException($"SnsClient needs an {AwsService.Sns} transport, not {transport.Service}.", nameof(transport));
-        }
-
-        _query = new AwsQueryProtocol(transport, ApiVersion);
-        _ownsTransport = ownsTransport;
-    }
-
-    public AwsTransport Transport => _query.Transport;
+        : base(AwsService.Sns, QueryXmlErrorReader.Instance, connection, retry, handler) => _query = new(Transport, ApiVersion);
 
     public async Task<PublishResponse> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
@@ -296,14 +278,6 @@ public sealed class SnsClient : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         await InvokeAsync("SetSMSAttributes", new QueryParameters().AddMap("attributes", request.Attributes), cancellationToken);
         return new SetSMSAttributesResponse();
-    }
-
-    public void Dispose()
-    {
-        if (_ownsTransport)
-        {
-            _query.Transport.Dispose();
-        }
     }
 
     private Task<XElement> InvokeAsync(string action, QueryParameters parameters, CancellationToken cancellationToken) =>

@@ -11,26 +11,17 @@ namespace Notify.Aws.Sqs;
 /// <see cref="AwsServiceException.QueryErrorCode"/>. Message digests are verified as the official SDKs do
 /// (<see cref="SqsChecksumMismatchException"/>). Thread-safe; share one instance.
 /// </summary>
-public sealed class SqsClient : IDisposable
+public sealed class SqsClient : AwsClient
 {
     private readonly AwsJsonRpcProtocol _rpc;
-    private readonly AwsTransport? _ownedTransport;
 
-    /// <summary>Uses a transport the caller owns (and disposes).</summary>
+    /// <summary>Shares a transport (and its connection pool) owned by the caller.</summary>
     public SqsClient(AwsTransport transport)
-    {
-        ArgumentNullException.ThrowIfNull(transport);
-        _rpc = new AwsJsonRpcProtocol(transport, "AmazonSQS", queryCompatible: true);
-    }
+        : base(AwsService.Sqs, transport) => _rpc = Rpc(Transport);
 
     /// <summary>Creates and owns its transport; dispose the client to release its connections.</summary>
     public SqsClient(AwsConnection connection, AwsRetryOptions? retry = null, HttpMessageHandler? handler = null)
-        : this(new AwsTransport(AwsService.Sqs, connection, JsonErrorReader.Instance, retry, handler))
-    {
-        _ownedTransport = _rpc.Transport;
-    }
-
-    public AwsTransport Transport => _rpc.Transport;
+        : base(AwsService.Sqs, JsonErrorReader.Instance, connection, retry, handler) => _rpc = Rpc(Transport);
 
     // ---- Queues ----
 
@@ -165,8 +156,6 @@ public sealed class SqsClient : IDisposable
             SqsJsonContext.Wire.ChangeMessageVisibilityBatchResponse,
             cancellationToken);
 
-    public void Dispose() => _ownedTransport?.Dispose();
-
     /// <summary>The batch call without digest checks, for callers that turn a mismatch into a per-entry outcome.</summary>
     internal Task<SendMessageBatchResponse> SendMessageBatchUncheckedAsync(SendMessageBatchRequest request, CancellationToken cancellationToken) =>
         InvokeAsync("SendMessageBatch", request, SqsJsonContext.Wire.SendMessageBatchRequest, SqsJsonContext.Wire.SendMessageBatchResponse, cancellationToken);
@@ -188,6 +177,8 @@ public sealed class SqsClient : IDisposable
             }
         }
     }
+
+    private static AwsJsonRpcProtocol Rpc(AwsTransport transport) => new(transport, "AmazonSQS", queryCompatible: true);
 
     private Task<TResponse> InvokeAsync<TRequest, TResponse>(
         string operation, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)

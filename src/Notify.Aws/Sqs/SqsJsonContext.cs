@@ -57,20 +57,3 @@ internal sealed partial class SqsJsonContext : JsonSerializerContext
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 }
-
-/// <summary>
-/// Reads a boolean sent either as JSON <c>true</c> or as the string <c>"true"</c>: SQS's JSON API answers booleans,
-/// but emulators carried over from the Query protocol (moto's SendMessageBatch, for one) still send strings.
-/// </summary>
-internal sealed class LenientBooleanConverter : JsonConverter<bool>
-{
-    public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
-    {
-        JsonTokenType.True => true,
-        JsonTokenType.False => false,
-        JsonTokenType.String when bool.TryParse(reader.GetString(), out var value) => value,
-        _ => throw new JsonException($"Expected a boolean, got {reader.TokenType}."),
-    };
-
-    public override void Write(Utf8JsonWriter writer, bool value, JsonSerializerOptions options) => writer.WriteBooleanValue(value);
-}

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Notify.Aws.Http;
 
 namespace Notify.Aws.Sqs;
 

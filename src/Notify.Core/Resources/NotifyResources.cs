@@ -54,6 +54,17 @@ public static class NotifyResources
 
     public static readonly SesDefinition Email = new(ConfigurationSetName: "notify", EventDestinationName: "notify-feedback", FeedbackTopic: SesFeedbackTopic.Name);
 
+    /// <summary>
+    /// SNS platform applications for mobile push, one per platform. On AWS their credentials come from Secrets Manager
+    /// (the CDK app); locally the provisioner creates them with placeholder credentials, which moto accepts.
+    /// </summary>
+    public static IReadOnlyList<PlatformApplicationDefinition> PlatformApplications { get; } =
+    [
+        new("fcm", "GCM"),
+        new("apns", "APNS"),
+        new("apns-sandbox", "APNS_SANDBOX"),
+    ];
+
     public static IReadOnlyList<QueueDefinition> Queues { get; } = [HighLaneDlq, LowLaneDlq, FeedbackDlq, HighLane, LowLane, Feedback];
 
     public static IReadOnlyList<TopicDefinition> Topics { get; } = [SesFeedbackTopic, InboxEventsTopic];
@@ -90,6 +101,9 @@ public sealed record TableDefinition(
 /// <summary>A global secondary index with string keys, projecting all attributes.</summary>
 public sealed record IndexDefinition(string Name, string PartitionKey, string SortKey);
 
+/// <summary>An SNS platform application: a logical name and the SNS platform (GCM for FCM, APNS, APNS_SANDBOX).</summary>
+public sealed record PlatformApplicationDefinition(string Name, string Platform);
+
 /// <summary>SES sending setup: the configuration set whose event destination publishes feedback to a topic.</summary>
 public sealed record SesDefinition(string ConfigurationSetName, string EventDestinationName, string FeedbackTopic);
 
@@ -107,6 +121,8 @@ public sealed record ResourceNaming(string Prefix = "notify")
     public string Topic(string logicalName) => $"{Prefix}-{logicalName}";
 
     public string Table(TableDefinition table) => $"{Prefix}-{table.Name}";
+
+    public string PlatformApplication(PlatformApplicationDefinition application) => $"{Prefix}-{application.Name}";
 
     public string ConfigurationSet(SesDefinition ses) => $"{Prefix}-{ses.ConfigurationSetName}";
 

@@ -12,7 +12,7 @@ namespace Notify.Aws.Tests.Provisioning;
 public sealed class NotifyProvisionerTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
     // The sender identity is not prefixed (it is an address), so each test uses its own domain on the shared moto.
-    private static ProvisioningOptions Options(string prefix) => new() { Prefix = prefix, SenderIdentity = $"notify@{prefix}.example.com" };
+    private static ProvisioningOptions Options(string prefix) => new() { Prefix = prefix, SenderIdentity = $"notify@{prefix}.example.com", CreatePlatformApplications = true };
 
     [Fact]
     public async Task Should_create_everything_once_and_change_nothing_when_run_twice()
@@ -25,6 +25,7 @@ public sealed class NotifyProvisionerTests(MotoFixture moto) : IClassFixture<Mot
 
         Assert.All(first.Resources.Where(r => r.Kind is "queue" or "topic" or "table" or "subscription" or "ses-identity" or "ses-configuration-set"),
             r => Assert.Equal(ProvisioningAction.Created, r.Action));
+        Assert.Equal(NotifyResources.PlatformApplications.Count, first.Resources.Count(r => r.Kind == "platform-application" && r.Action == ProvisioningAction.Created));
         Assert.Equal(NotifyResources.Queues.Count, first.Resources.Count(r => r.Kind == "queue"));
         Assert.Equal(NotifyResources.Topics.Count, first.Resources.Count(r => r.Kind == "topic"));
         Assert.Equal(NotifyResources.Tables.Count, first.Resources.Count(r => r.Kind == "table"));

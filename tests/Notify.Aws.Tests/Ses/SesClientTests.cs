@@ -3,7 +3,8 @@ using Notify.Aws.Ses;
 using Notify.Aws.Ses.V2;
 using Notify.Aws.Sns;
 using Notify.Aws.Tests.Fixtures;
-using Notify.Aws.Tests.Sns;
+using Notify.Aws.Tests.Sqs;
+using SqsClient = Notify.Aws.Sqs.SqsClient;
 
 namespace Notify.Aws.Tests.Ses;
 
@@ -13,6 +14,7 @@ public sealed class SesClientTests(MotoFixture moto) : IClassFixture<MotoFixture
     private readonly SesClient _ses = new(moto.Connection);
     private readonly SesV2Client _sesV2 = new(moto.Connection);
     private readonly SnsClient _sns = new(moto.Connection);
+    private readonly SqsClient _sqs = new(moto.Connection);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -21,7 +23,7 @@ public sealed class SesClientTests(MotoFixture moto) : IClassFixture<MotoFixture
     {
         var domain = $"{Guid.NewGuid():N}.example.com";
         var topicArn = (await _sns.CreateTopicAsync(new CreateTopicRequest { Name = $"bounces-{Guid.NewGuid():N}" }, Ct)).TopicArn;
-        using var queue = await TestQueue.CreateAsync(moto.Connection, $"bounces-{Guid.NewGuid():N}", Ct);
+        var queue = await _sqs.CreateWithArnAsync("bounces");
         await _sns.SubscribeAsync(new SubscribeRequest { TopicArn = topicArn, Protocol = "sqs", Endpoint = queue.Arn }, Ct);
         var token = await _ses.VerifyDomainIdentityAsync(new VerifyDomainIdentityRequest { Domain = domain }, Ct);
         Assert.False(string.IsNullOrEmpty(token.VerificationToken));
@@ -41,7 +43,7 @@ public sealed class SesClientTests(MotoFixture moto) : IClassFixture<MotoFixture
             },
             Ct);
 
-        var body = await queue.WaitForAsync(b => b.Contains("bounce", StringComparison.Ordinal), "the bounce notification", Ct);
+        var body = await _sqs.WaitForBodyAsync(queue.Url, b => b.Contains("bounce", StringComparison.Ordinal), "the bounce notification");
         var envelope = JsonNode.Parse(body!)!;
         Assert.Equal(topicArn, (string?)envelope["TopicArn"]);
         // SES sends the notification as a JSON string; moto embeds the object itself. Accept both.
@@ -77,5 +79,6 @@ public sealed class SesClientTests(MotoFixture moto) : IClassFixture<MotoFixture
         _ses.Dispose();
         _sesV2.Dispose();
         _sns.Dispose();
+        _sqs.Dispose();
     }
 }

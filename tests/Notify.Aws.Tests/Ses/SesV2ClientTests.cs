@@ -3,7 +3,6 @@ using System.Text;
 using Notify.Aws.Http;
 using Notify.Aws.Ses.V2;
 using Notify.Aws.Tests.Fixtures;
-using Notify.Aws.Tests.Sns;
 
 namespace Notify.Aws.Tests.Ses;
 

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Notify.Aws.Http;
 using Notify.Aws.Sns;
 using Notify.Aws.Tests.Fixtures;
+using Notify.Aws.Tests.Sqs;
+using SqsClient = Notify.Aws.Sqs.SqsClient;
 
 namespace Notify.Aws.Tests.Sns;
 
@@ -10,6 +12,7 @@ namespace Notify.Aws.Tests.Sns;
 public sealed class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture>, IDisposable
 {
     private readonly SnsClient _sns = new(moto.Connection);
+    private readonly SqsClient _sqs = new(moto.Connection);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -17,7 +20,7 @@ public sealed class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture
     public async Task Should_deliver_message_subject_and_attributes_to_subscribed_queue_when_published_to_topic()
     {
         var topicArn = await CreateTopicAsync();
-        using var queue = await TestQueue.CreateAsync(moto.Connection, Unique("q"), Ct);
+        var queue = await _sqs.CreateWithArnAsync("q");
         var subscription = await _sns.SubscribeAsync(
             new SubscribeRequest { TopicArn = topicArn, Protocol = "sqs", Endpoint = queue.Arn, ReturnSubscriptionArn = true }, Ct);
 
@@ -37,7 +40,7 @@ public sealed class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture
             },
             Ct);
 
-        var body = await queue.WaitForAsync(b => b.Contains(text, StringComparison.Ordinal), "the SNS envelope in the queue", Ct);
+        var body = await _sqs.WaitForBodyAsync(queue.Url, b => b.Contains(text, StringComparison.Ordinal), "the SNS envelope in the queue");
         var envelope = JsonNode.Parse(body!)!;
         Assert.Equal(published.MessageId, (string?)envelope["MessageId"]);
         Assert.Equal(text, (string?)envelope["Message"]);
@@ -59,7 +62,7 @@ public sealed class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture
     public async Task Should_deliver_bare_message_when_subscription_has_raw_message_delivery()
     {
         var topicArn = await CreateTopicAsync();
-        using var queue = await TestQueue.CreateAsync(moto.Connection, Unique("raw"), Ct);
+        var queue = await _sqs.CreateWithArnAsync("raw");
         await _sns.SubscribeAsync(
             new SubscribeRequest
             {
@@ -73,7 +76,7 @@ public sealed class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture
         var text = Unique("raw-body");
         await _sns.PublishAsync(new PublishRequest { TopicArn = topicArn, Message = text }, Ct);
 
-        Assert.Equal(text, await queue.WaitForAsync(b => b.Contains(text, StringComparison.Ordinal), "the raw message", Ct));
+        Assert.Equal(text, await _sqs.WaitForBodyAsync(queue.Url, b => b.Contains(text, StringComparison.Ordinal), "the raw message"));
     }
 
     [Fact]
@@ -108,7 +111,7 @@ public sealed class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture
     public async Task Should_stop_delivery_when_unsubscribed()
     {
         var topicArn = await CreateTopicAsync();
-        using var queue = await TestQueue.CreateAsync(moto.Connection, Unique("unsub"), Ct);
+        var queue = await _sqs.CreateWithArnAsync("unsub");
         var subscription = await _sns.SubscribeAsync(new SubscribeRequest { TopicArn = topicArn, Protocol = "sqs", Endpoint = queue.Arn }, Ct);
 
         await _sns.UnsubscribeAsync(new UnsubscribeRequest { SubscriptionArn = subscription.SubscriptionArn }, Ct);
@@ -198,7 +201,7 @@ public sealed class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture
     public async Task Should_report_each_entry_when_batch_has_successes_and_failures()
     {
         var topicArn = await CreateTopicAsync();
-        using var queue = await TestQueue.CreateAsync(moto.Connection, Unique("batch"), Ct);
+        var queue = await _sqs.CreateWithArnAsync("batch");
         await _sns.SubscribeAsync(
             new SubscribeRequest { TopicArn = topicArn, Protocol = "sqs", Endpoint = queue.Arn, Attributes = new() { ["RawMessageDelivery"] = "true" } }, Ct);
         var text = Unique("batched");
@@ -229,7 +232,7 @@ public sealed class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture
         Assert.Equal("InvalidParameter", failed.Code);
         Assert.True(failed.SenderFault);
         Assert.Contains("MessageDeduplicationId", failed.Message, StringComparison.Ordinal);
-        Assert.Equal(text, await queue.WaitForAsync(b => b == text, "the successful batch entry", Ct));
+        Assert.Equal(text, await _sqs.WaitForBodyAsync(queue.Url, b => b == text, "the successful batch entry"));
     }
 
     [Fact]
@@ -260,7 +263,11 @@ public sealed class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture
         Assert.Equal(new Dictionary<string, string> { ["DefaultSMSType"] = "Transactional" }, filtered.Attributes);
     }
 
-    public void Dispose() => _sns.Dispose();
+    public void Dispose()
+    {
+        _sns.Dispose();
+        _sqs.Dispose();
+    }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 

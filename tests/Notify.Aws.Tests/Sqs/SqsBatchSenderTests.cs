@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Notify.Aws.Sqs;
+using Notify.Aws.Tests.Fixtures;
 
 namespace Notify.Aws.Tests.Sqs;
 
@@ -65,8 +66,8 @@ public sealed class SqsBatchSenderTests
     [Fact]
     public async Task Should_report_every_entry_by_id_in_input_order_when_calls_partly_fail()
     {
-        var handler = new StubSqsHandler(call => (HttpStatusCode.OK, EchoBatch(call, failIds: ["e3"])));
-        using var sqs = StubSqsHandler.Client(handler);
+        var handler = StubHttpHandler.AmzJson(call => (HttpStatusCode.OK, EchoBatch(call, failIds: ["e3"])));
+        using var sqs = new SqsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, handler);
         var input = Entries(12, bodyBytes: 10).Append(Entry("huge", Limit + 1)).ToList();
 
         var result = await sqs.SendMessageBatchesAsync("http://q/1/standard", input, TestContext.Current.CancellationToken);
@@ -78,19 +79,19 @@ public sealed class SqsBatchSenderTests
         Assert.True(result["e3"].Error?.SenderFault);
         Assert.Equal("InvalidParameterValue", result["huge"].Error?.Code);
         Assert.Equal(11, result.Successful.Count());
-        Assert.DoesNotContain(handler.Calls.SelectMany(c => c.Body.GetProperty("Entries").EnumerateArray()), e => e.GetProperty("Id").GetString() == "huge");
+        Assert.DoesNotContain(handler.Requests.SelectMany(c => c.Json.GetProperty("Entries").EnumerateArray()), e => e.GetProperty("Id").GetString() == "huge");
     }
 
     [Fact]
     public async Task Should_fail_the_call_and_skip_the_rest_when_the_service_rejects_a_whole_batch()
     {
-        var handler = new StubSqsHandler(_ => (HttpStatusCode.BadRequest, """{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"gone"}"""));
-        using var sqs = StubSqsHandler.Client(handler);
+        var handler = StubHttpHandler.AmzJson(_ => (HttpStatusCode.BadRequest, """{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"gone"}"""));
+        using var sqs = new SqsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, handler);
 
         var result = await sqs.SendMessageBatchesAsync("http://q/1/missing", Entries(15, bodyBytes: 10), TestContext.Current.CancellationToken);
 
         Assert.Equal(1, result.Calls);
-        Assert.Single(handler.Calls);
+        Assert.Single(handler.Requests);
         Assert.All(result.Entries.Take(10), e => Assert.Equal("QueueDoesNotExist", e.Error?.Code));
         Assert.All(result.Entries.Skip(10), e => Assert.Equal(SqsBatchSender.NotAttemptedCode, e.Error?.Code));
         Assert.False(result.AllSucceeded);
@@ -99,8 +100,8 @@ public sealed class SqsBatchSenderTests
     [Fact]
     public async Task Should_not_send_later_messages_of_a_fifo_group_when_an_earlier_one_failed()
     {
-        var handler = new StubSqsHandler(call => (HttpStatusCode.OK, EchoBatch(call, failIds: ["a1"])));
-        using var sqs = StubSqsHandler.Client(handler);
+        var handler = StubHttpHandler.AmzJson(call => (HttpStatusCode.OK, EchoBatch(call, failIds: ["a1"])));
+        using var sqs = new SqsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, handler);
         SendMessageBatchRequestEntry Fifo(string id, string group, int bytes) =>
             new() { Id = id, MessageBody = new string('x', bytes), MessageGroupId = group, MessageDeduplicationId = id };
 
@@ -112,14 +113,14 @@ public sealed class SqsBatchSenderTests
         Assert.Equal(SqsBatchSender.NotAttemptedCode, result["a2"].Error?.Code);
         Assert.True(result["b1"].Succeeded);
         Assert.True(result["b2"].Succeeded);
-        Assert.Equal(["b2"], handler.Calls[1].Body.GetProperty("Entries").EnumerateArray().Select(e => e.GetProperty("Id").GetString()));
+        Assert.Equal(["b2"], handler.Requests[1].Json.GetProperty("Entries").EnumerateArray().Select(e => e.GetProperty("Id").GetString()));
     }
 
     [Fact]
     public async Task Should_fail_only_the_entry_when_its_digest_is_answered_wrongly()
     {
-        var handler = new StubSqsHandler(call => (HttpStatusCode.OK, EchoBatch(call, failIds: [], corruptIds: ["e1"])));
-        using var sqs = StubSqsHandler.Client(handler);
+        var handler = StubHttpHandler.AmzJson(call => (HttpStatusCode.OK, EchoBatch(call, failIds: [], corruptIds: ["e1"])));
+        using var sqs = new SqsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, handler);
 
         var result = await sqs.SendMessageBatchesAsync("http://q/1/standard", Entries(3, bodyBytes: 10), TestContext.Current.CancellationToken);
 
@@ -133,7 +134,7 @@ public sealed class SqsBatchSenderTests
     [Fact]
     public async Task Should_reject_the_input_when_entry_ids_repeat()
     {
-        using var sqs = StubSqsHandler.Client(new StubSqsHandler(_ => throw new InvalidOperationException("no call expected")));
+        using var sqs = new SqsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, StubHttpHandler.AmzJson(_ => throw new InvalidOperationException("no call expected")));
 
         await Assert.ThrowsAsync<ArgumentException>(
             () => sqs.SendMessageBatchesAsync("http://q/1/standard", [Entry("a", 1), Entry("a", 1)], TestContext.Current.CancellationToken));
@@ -145,11 +146,11 @@ public sealed class SqsBatchSenderTests
     private static SendMessageBatchRequestEntry Entry(string id, int bodyBytes) => new() { Id = id, MessageBody = new string('x', bodyBytes) };
 
     /// <summary>A SendMessageBatch answer as SQS would give it: correct digests, except for the listed ids.</summary>
-    private static string EchoBatch(StubSqsCall call, string[] failIds, string[]? corruptIds = null)
+    private static string EchoBatch(StubRequest call, string[] failIds, string[]? corruptIds = null)
     {
         var successful = new List<Dictionary<string, string>>();
         var failed = new List<Dictionary<string, object>>();
-        foreach (var entry in call.Body.GetProperty("Entries").EnumerateArray())
+        foreach (var entry in call.Json.GetProperty("Entries").EnumerateArray())
         {
             var id = entry.GetProperty("Id").GetString()!;
             if (failIds.Contains(id))

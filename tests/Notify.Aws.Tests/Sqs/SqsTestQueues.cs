@@ -1,4 +1,5 @@
 using Notify.Aws.Sqs;
+using Notify.Aws.Tests.Fixtures;
 
 namespace Notify.Aws.Tests.Sqs;
 
@@ -23,6 +24,21 @@ internal static class SqsTestQueues
     public static async Task<string> ArnOfAsync(this SqsClient sqs, string queueUrl) =>
         (await sqs.GetQueueAttributesAsync(
             new GetQueueAttributesRequest { QueueUrl = queueUrl, AttributeNames = [QueueAttributeName.QueueArn] }, TestContext.Current.CancellationToken)).QueueARN!;
+
+    /// <summary>A new queue and its ARN, the address SNS delivers to.</summary>
+    public static async Task<(string Url, string Arn)> CreateWithArnAsync(this SqsClient sqs, string prefix)
+    {
+        var url = await sqs.CreateAsync(prefix);
+        return (url, await sqs.ArnOfAsync(url));
+    }
+
+    /// <summary>Polls until a received message body satisfies <paramref name="match"/>; other messages are left to become visible again.</summary>
+    public static Task<string?> WaitForBodyAsync(this SqsClient sqs, string queueUrl, Func<string, bool> match, string what) =>
+        Deadline.PollAsync(
+            async () => (await sqs.ReceiveAsync(queueUrl)).Messages.Select(m => m.Body ?? string.Empty).FirstOrDefault(match),
+            body => body is not null,
+            TimeSpan.FromSeconds(10),
+            what);
 
     public static Task<ReceiveMessageResponse> ReceiveAsync(this SqsClient sqs, string queueUrl, int max = 10, int? visibilityTimeout = null, int waitSeconds = 0) =>
         sqs.ReceiveMessageAsync(

@@ -85,6 +85,9 @@ public sealed class SesV2WireTests(RecordingServer server) : IClassFixture<Recor
             }, ct)),
             new("sesv2", "GetConfigurationSet", new { ConfigurationSetName = "notify" },
                 ct => _ses.GetConfigurationSetAsync(new GetConfigurationSetRequest { ConfigurationSetName = "notify" }, ct)),
+            // A '/' in a label is escaped too, or the name would address another route.
+            new("sesv2", "GetConfigurationSet", new { ConfigurationSetName = "notify/dev" },
+                ct => _ses.GetConfigurationSetAsync(new GetConfigurationSetRequest { ConfigurationSetName = "notify/dev" }, ct)),
             new("sesv2", "DeleteConfigurationSet", new { ConfigurationSetName = "notify" },
                 ct => _ses.DeleteConfigurationSetAsync(new DeleteConfigurationSetRequest { ConfigurationSetName = "notify" }, ct)),
             new("sesv2", "ListConfigurationSets", new { NextToken = "n", PageSize = 10 },

@@ -113,6 +113,8 @@ public sealed class SnsWireTests(RecordingServer server) : IClassFixture<Recordi
             new("sns", "OptInPhoneNumber", new { phoneNumber = "+15555550100" }, ct => _sns.OptInPhoneNumberAsync(new OptInPhoneNumberRequest { PhoneNumber = "+15555550100" }, ct)),
             new("sns", "GetSMSAttributes", new { attributes = new[] { "DefaultSMSType", "MonthlySpendLimit" } },
                 ct => _sns.GetSMSAttributesAsync(new GetSMSAttributesRequest { Attributes = ["DefaultSMSType", "MonthlySpendLimit"] }, ct)),
+            // Without names: every SMS attribute, and no empty "attributes" member on the wire.
+            new("sns", "GetSMSAttributes", new { }, ct => _sns.GetSMSAttributesAsync(new GetSMSAttributesRequest(), ct)),
             new("sns", "SetSMSAttributes", new { attributes = new Dictionary<string, string> { ["DefaultSMSType"] = "Transactional", ["DefaultSenderID"] = "Notify" } },
                 ct => _sns.SetSMSAttributesAsync(new SetSMSAttributesRequest { Attributes = new() { ["DefaultSMSType"] = "Transactional", ["DefaultSenderID"] = "Notify" } }, ct)),
         ], TestContext.Current.CancellationToken);

@@ -15,35 +15,17 @@ namespace Notify.Aws.Ses.V2;
 /// error code: the exception then has <see cref="AwsServiceException.StatusCode"/> 404 and, unlike a real
 /// <c>NotFoundException</c>, no recognised <see cref="AwsServiceException.ErrorCode"/>; see <see cref="IsUnsupportedOperation"/>.
 /// </remarks>
-public sealed class SesV2Client : IDisposable
+public sealed class SesV2Client : AwsClient
 {
     private readonly AwsRestJsonProtocol _rest;
-    private readonly bool _ownsTransport;
 
     /// <summary>Shares a transport (and its connection pool) owned by the caller.</summary>
     public SesV2Client(AwsTransport transport)
-        : this(transport, ownsTransport: false)
-    {
-    }
+        : base(AwsService.SesV2, transport) => _rest = new(Transport);
 
+    /// <summary>Creates and owns its transport; dispose the client to release its connections.</summary>
     public SesV2Client(AwsConnection connection, AwsRetryOptions? retry = null, HttpMessageHandler? handler = null)
-        : this(new AwsTransport(AwsService.SesV2, connection, JsonErrorReader.Instance, retry, handler), ownsTransport: true)
-    {
-    }
-
-    private SesV2Client(AwsTransport transport, bool ownsTransport)
-    {
-        ArgumentNullException.ThrowIfNull(transport);
-        if (transport.Service != AwsService.SesV2)
-        {
-            throw new ArgumentException($"SesV2Client needs an {AwsService.SesV2} transport, not {transport.Service}.", nameof(transport));
-        }
-
-        _rest = new AwsRestJsonProtocol(transport);
-        _ownsTransport = ownsTransport;
-    }
-
-    public AwsTransport Transport => _rest.Transport;
+        : base(AwsService.SesV2, JsonErrorReader.Instance, connection, retry, handler) => _rest = new(Transport);
 
     /// <summary>
     /// True when the endpoint does not implement the operation at all: a 404 that names no AWS error (moto's answer
@@ -71,7 +53,7 @@ public sealed class SesV2Client : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         return _rest.InvokeAsync(
-            "GetEmailIdentity", HttpMethod.Get, "/v2/email/identities/" + Label(request.EmailIdentity, "EmailIdentity"), null,
+            "GetEmailIdentity", HttpMethod.Get, EmailIdentityPath(request.EmailIdentity), null,
             SesV2JsonContext.Default.GetEmailIdentityResponse, cancellationToken);
     }
 
@@ -79,7 +61,7 @@ public sealed class SesV2Client : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         return _rest.InvokeAsync(
-            "DeleteEmailIdentity", HttpMethod.Delete, "/v2/email/identities/" + Label(request.EmailIdentity, "EmailIdentity"), null,
+            "DeleteEmailIdentity", HttpMethod.Delete, EmailIdentityPath(request.EmailIdentity), null,
             SesV2JsonContext.Default.DeleteEmailIdentityResponse, cancellationToken);
     }
 
@@ -91,7 +73,7 @@ public sealed class SesV2Client : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         return _rest.InvokeAsync(
-            "ListEmailIdentities", HttpMethod.Get, "/v2/email/identities" + Query(("NextToken", request.NextToken), ("PageSize", Number(request.PageSize))), null,
+            "ListEmailIdentities", HttpMethod.Get, PagedPath("/v2/email/identities", request.NextToken, request.PageSize), null,
             SesV2JsonContext.Default.ListEmailIdentitiesResponse, cancellationToken);
     }
 
@@ -119,7 +101,7 @@ public sealed class SesV2Client : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         return _rest.InvokeAsync(
-            "ListConfigurationSets", HttpMethod.Get, "/v2/email/configuration-sets" + Query(("NextToken", request.NextToken), ("PageSize", Number(request.PageSize))), null,
+            "ListConfigurationSets", HttpMethod.Get, PagedPath("/v2/email/configuration-sets", request.NextToken, request.PageSize), null,
             SesV2JsonContext.Default.ListConfigurationSetsResponse, cancellationToken);
     }
 
@@ -148,14 +130,6 @@ public sealed class SesV2Client : IDisposable
         return _rest.InvokeAsync("GetAccount", HttpMethod.Get, "/v2/email/account", null, SesV2JsonContext.Default.GetAccountResponse, cancellationToken);
     }
 
-    public void Dispose()
-    {
-        if (_ownsTransport)
-        {
-            _rest.Transport.Dispose();
-        }
-    }
-
     private Task<TResponse> PostAsync<TRequest, TResponse>(
         string operation, string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
         where TResponse : new()
@@ -164,13 +138,17 @@ public sealed class SesV2Client : IDisposable
         return _rest.InvokeAsync(operation, HttpMethod.Post, path, JsonSerializer.SerializeToUtf8Bytes(request, requestType), responseType, cancellationToken);
     }
 
+    private static string EmailIdentityPath(string? identity) => "/v2/email/identities/" + Label(identity, "EmailIdentity");
+
     private static string ConfigurationSetPath(string? name) => "/v2/email/configuration-sets/" + Label(name, "ConfigurationSetName");
 
     /// <summary>An empty label would address a different resource (the collection), so it is a caller error, as in the SDKs.</summary>
     private static string Label(string? value, string member) =>
         string.IsNullOrEmpty(value) ? throw new ArgumentException($"{member} is required.", member) : AwsRestJsonProtocol.Label(value);
 
-    private static string? Number(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A list route with its paging members in the query string, each only when set.</summary>
+    private static string PagedPath(string path, string? nextToken, int? pageSize) =>
+        path + Query(("NextToken", nextToken), ("PageSize", pageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static string Query(params (string Name, string? Value)[] parameters)
     {

@@ -54,33 +54,3 @@ internal sealed class AwsTimestampConverter : JsonConverter<DateTime?>
 
     private static DateTime FromEpochSeconds(double seconds) => DateTime.UnixEpoch.AddMilliseconds(Math.Round(seconds * 1000d));
 }
-
-/// <summary>A boolean that reads anything other than true/false as "unknown" (null) instead of failing the whole answer.</summary>
-internal sealed class LenientBooleanConverter : JsonConverter<bool?>
-{
-    public override bool? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.True:
-                return true;
-            case JsonTokenType.False:
-                return false;
-            default:
-                reader.Skip();
-                return null;
-        }
-    }
-
-    public override void Write(Utf8JsonWriter writer, bool? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteBooleanValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
-}

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Notify.Aws.Tests.Sns;
+namespace Notify.Aws.Tests.Fixtures;
 
 /// <summary>
 /// moto's model dump (<c>GET /moto-api/data.json</c>): every tracked model instance by service and class, e.g.

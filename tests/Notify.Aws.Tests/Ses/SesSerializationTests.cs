@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Notify.Aws.Http;
 using Notify.Aws.Ses;
 using Notify.Aws.Ses.V2;
-using Notify.Aws.Tests.Sns;
+using Notify.Aws.Tests.Fixtures;
 
 namespace Notify.Aws.Tests.Ses;
 
@@ -13,15 +13,17 @@ namespace Notify.Aws.Tests.Ses;
 /// (GetAccount, event destinations, headers in notifications). Expected forms were recorded from the official
 /// AWS SDK for JavaScript v3 (client-ses / client-sesv2 3.1169.0) where it uses the same routes.
 /// </summary>
-public sealed class SesWireTests
+public sealed class SesSerializationTests
 {
+    private const string Ns = "http://ses.amazonaws.com/doc/2010-12-01/";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Should_post_json_without_unset_members_when_sending_raw_email()
     {
-        var wire = RecordingHandler.Json("""{"MessageId":"m-1"}""");
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.Json("""{"MessageId":"m-1"}""");
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var response = await ses.SendEmailAsync(
             new SendEmailRequest
@@ -45,8 +47,8 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_nest_subject_body_and_headers_when_sending_simple_email()
     {
-        var wire = RecordingHandler.Json("""{"MessageId":"m-2"}""");
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.Json("""{"MessageId":"m-2"}""");
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         await ses.SendEmailAsync(
             new SendEmailRequest
@@ -82,12 +84,12 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_escape_label_and_send_no_body_when_getting_identity()
     {
-        var wire = RecordingHandler.Json("""
+        var wire = StubHttpHandler.Json("""
             {"IdentityType":"EMAIL_ADDRESS","VerifiedForSendingStatus":true,"VerificationStatus":"SUCCESS",
              "DkimAttributes":{"SigningEnabled":true,"Status":"SUCCESS","Tokens":["t1"],"LastKeyGenerationTimestamp":1700000000.5},
              "Policies":{"p":"{}"},"Tags":[{"Key":"k","Value":"v"}],"SomethingNew":{"x":1}}
             """);
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var response = await ses.GetEmailIdentityAsync(new GetEmailIdentityRequest { EmailIdentity = "a+b/c@d.e" }, Ct);
 
@@ -104,8 +106,8 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_refuse_empty_label_when_identity_is_missing()
     {
-        var wire = RecordingHandler.Json("{}");
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.Json("{}");
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         await Assert.ThrowsAsync<ArgumentException>(() => ses.DeleteEmailIdentityAsync(new DeleteEmailIdentityRequest(), Ct));
 
@@ -115,8 +117,8 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_pass_paging_in_query_string_when_listing()
     {
-        var wire = RecordingHandler.Json("""{"EmailIdentities":[{"IdentityName":"a.com","IdentityType":"DOMAIN","SendingEnabled":true}],"NextToken":"n2"}""");
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.Json("""{"EmailIdentities":[{"IdentityName":"a.com","IdentityType":"DOMAIN","SendingEnabled":true}],"NextToken":"n2"}""");
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var identities = await ses.ListEmailIdentitiesAsync(new ListEmailIdentitiesRequest { PageSize = 10, NextToken = "a b" }, Ct);
         await ses.ListConfigurationSetsAsync(new ListConfigurationSetsRequest(), Ct);
@@ -129,8 +131,8 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_put_set_name_in_path_only_when_creating_event_destination()
     {
-        var wire = RecordingHandler.Json("{}");
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.Json("{}");
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         await ses.CreateConfigurationSetEventDestinationAsync(
             new CreateConfigurationSetEventDestinationRequest
@@ -157,10 +159,10 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_read_event_destinations_when_listed()
     {
-        var wire = RecordingHandler.Json("""
+        var wire = StubHttpHandler.Json("""
             {"EventDestinations":[{"Name":"d","Enabled":true,"MatchingEventTypes":["BOUNCE"],"SnsDestination":{"TopicArn":"arn:t"}}]}
             """);
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var response = await ses.GetConfigurationSetEventDestinationsAsync(new GetConfigurationSetEventDestinationsRequest { ConfigurationSetName = "cs" }, Ct);
 
@@ -173,11 +175,11 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_read_quota_and_status_when_getting_account()
     {
-        var wire = RecordingHandler.Json("""
+        var wire = StubHttpHandler.Json("""
             {"SendQuota":{"Max24HourSend":50000.0,"MaxSendRate":14.0,"SentLast24Hours":12.0},
              "ProductionAccessEnabled":true,"SendingEnabled":true,"EnforcementStatus":"HEALTHY","DedicatedIpAutoWarmupEnabled":false}
             """);
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var account = await ses.GetAccountAsync(new GetAccountRequest(), Ct);
 
@@ -189,8 +191,8 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_read_sending_enabled_as_unknown_when_emulator_sends_an_object()
     {
-        var wire = RecordingHandler.Json("""{"ConfigurationSetName":"cs","SendingOptions":{"SendingEnabled":{}},"ReputationOptions":{"LastFreshStart":"2024-05-01T10:00:00Z"}}""");
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.Json("""{"ConfigurationSetName":"cs","SendingOptions":{"SendingEnabled":{}},"ReputationOptions":{"LastFreshStart":"2024-05-01T10:00:00Z"}}""");
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var set = await ses.GetConfigurationSetAsync(new GetConfigurationSetRequest { ConfigurationSetName = "cs" }, Ct);
 
@@ -202,9 +204,8 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_throw_typed_error_when_sesv2_answers_json_error()
     {
-        var wire = RecordingHandler.Json("""{"message":"Daily message quota exceeded."}""", HttpStatusCode.BadRequest);
-        using var ses = new SesV2Client(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
-        wire.ErrorType = "SendingPausedException";
+        var wire = StubHttpHandler.Json("""{"message":"Daily message quota exceeded."}""", HttpStatusCode.BadRequest, errorType: "SendingPausedException");
+        using var ses = new SesV2Client(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var e = await Assert.ThrowsAsync<AwsServiceException>(() => ses.GetAccountAsync(new GetAccountRequest(), Ct));
 
@@ -215,8 +216,8 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_send_query_members_when_routing_notifications()
     {
-        var wire = RecordingHandler.Xml(SesAnswer("SetIdentityNotificationTopic", string.Empty));
-        using var ses = new SesClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.QueryResult(Ns, "SetIdentityNotificationTopic", string.Empty);
+        using var ses = new SesClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         await ses.SetIdentityNotificationTopicAsync(
             new SetIdentityNotificationTopicRequest { Identity = "a.com", NotificationType = NotificationType.Complaint, SnsTopic = "arn:t" }, Ct);
@@ -233,12 +234,13 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_read_topics_per_identity_when_getting_notification_attributes()
     {
-        var wire = RecordingHandler.Xml(SesAnswer(
+        var wire = StubHttpHandler.QueryResult(
+            Ns,
             "GetIdentityNotificationAttributes",
             "<NotificationAttributes><entry><key>a.com</key><value><BounceTopic>arn:b</BounceTopic><ComplaintTopic>arn:c</ComplaintTopic>" +
             "<ForwardingEnabled>false</ForwardingEnabled><HeadersInBounceNotificationsEnabled>true</HeadersInBounceNotificationsEnabled></value></entry>" +
-            "</NotificationAttributes>"));
-        using var ses = new SesClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+            "</NotificationAttributes>");
+        using var ses = new SesClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var response = await ses.GetIdentityNotificationAttributesAsync(new GetIdentityNotificationAttributesRequest { Identities = ["a.com"] }, Ct);
 
@@ -252,16 +254,12 @@ public sealed class SesWireTests
     [Fact]
     public async Task Should_read_numbers_when_getting_send_quota()
     {
-        var wire = RecordingHandler.Xml(SesAnswer("GetSendQuota", "<Max24HourSend>-1.0</Max24HourSend><MaxSendRate>14.0</MaxSendRate><SentLast24Hours>3.0</SentLast24Hours>"));
-        using var ses = new SesClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.QueryResult(Ns, "GetSendQuota", "<Max24HourSend>-1.0</Max24HourSend><MaxSendRate>14.0</MaxSendRate><SentLast24Hours>3.0</SentLast24Hours>");
+        using var ses = new SesClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var quota = await ses.GetSendQuotaAsync(new GetSendQuotaRequest(), Ct);
 
         Assert.Equal((-1.0, 14.0, 3.0), (quota.Max24HourSend, quota.MaxSendRate, quota.SentLast24Hours));
         Assert.Equal(["Action=GetSendQuota", "Version=2010-12-01"], wire.Single.Form.Select(p => $"{p.Key}={p.Value}"));
     }
-
-    private static string SesAnswer(string action, string result) =>
-        $"<{action}Response xmlns=\"http://ses.amazonaws.com/doc/2010-12-01/\"><{action}Result>{result}</{action}Result>" +
-        $"<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></{action}Response>";
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Notify.Aws.Http;
 using Notify.Aws.Sns;
+using Notify.Aws.Tests.Fixtures;
 
 namespace Notify.Aws.Tests.Sns;
 
@@ -8,7 +9,7 @@ namespace Notify.Aws.Tests.Sns;
 /// The exact Query members SnsClient sends and how it reads answers. Expected forms were recorded from the
 /// official AWS SDK for JavaScript v3 (client-sns 3.1169.0) sending the same requests.
 /// </summary>
-public sealed class SnsWireTests
+public sealed class SnsSerializationTests
 {
     private const string Ns = "http://sns.amazonaws.com/doc/2010-03-31/";
 
@@ -17,8 +18,8 @@ public sealed class SnsWireTests
     [Fact]
     public async Task Should_serialize_message_attributes_with_name_and_value_members_when_publishing()
     {
-        var wire = RecordingHandler.Xml(Answer("Publish", "<MessageId>m-1</MessageId><SequenceNumber>10</SequenceNumber>"));
-        using var sns = new SnsClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.QueryResult(Ns, "Publish", "<MessageId>m-1</MessageId><SequenceNumber>10</SequenceNumber>");
+        using var sns = new SnsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var response = await sns.PublishAsync(
             new PublishRequest
@@ -55,11 +56,12 @@ public sealed class SnsWireTests
     [Fact]
     public async Task Should_serialize_entries_as_members_and_read_both_outcomes_when_publishing_batch()
     {
-        var wire = RecordingHandler.Xml(Answer(
+        var wire = StubHttpHandler.QueryResult(
+            Ns,
             "PublishBatch",
             "<Successful><member><Id>1</Id><MessageId>m-1</MessageId></member></Successful>" +
-            "<Failed><member><Id>2</Id><Code>InvalidParameter</Code><Message>bad</Message><SenderFault>true</SenderFault></member></Failed>"));
-        using var sns = new SnsClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+            "<Failed><member><Id>2</Id><Code>InvalidParameter</Code><Message>bad</Message><SenderFault>true</SenderFault></member></Failed>");
+        using var sns = new SnsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var response = await sns.PublishBatchAsync(
             new PublishBatchRequest
@@ -91,8 +93,8 @@ public sealed class SnsWireTests
     [Fact]
     public async Task Should_serialize_attributes_as_key_value_entries_and_tags_as_members_when_creating_topic()
     {
-        var wire = RecordingHandler.Xml(Answer("CreateTopic", "<TopicArn>arn:aws:sns:us-east-1:1:n</TopicArn>"));
-        using var sns = new SnsClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.QueryResult(Ns, "CreateTopic", "<TopicArn>arn:aws:sns:us-east-1:1:n</TopicArn>");
+        using var sns = new SnsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var response = await sns.CreateTopicAsync(
             new CreateTopicRequest
@@ -117,8 +119,8 @@ public sealed class SnsWireTests
     [Fact]
     public async Task Should_send_attributes_map_and_flag_when_subscribing()
     {
-        var wire = RecordingHandler.Xml(Answer("Subscribe", "<SubscriptionArn>arn:t:s</SubscriptionArn>"));
-        using var sns = new SnsClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.QueryResult(Ns, "Subscribe", "<SubscriptionArn>arn:t:s</SubscriptionArn>");
+        using var sns = new SnsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var response = await sns.SubscribeAsync(
             new SubscribeRequest
@@ -140,9 +142,10 @@ public sealed class SnsWireTests
     [Fact]
     public async Task Should_use_camel_case_members_when_calling_sms_operations()
     {
-        var wire = RecordingHandler.Xml(Answer(
-            "GetSMSAttributes", "<attributes><entry><key>DefaultSMSType</key><value>Transactional</value></entry></attributes>"));
-        using var sns = new SnsClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        var wire = StubHttpHandler.QueryResult(
+            Ns,
+            "GetSMSAttributes", "<attributes><entry><key>DefaultSMSType</key><value>Transactional</value></entry></attributes>");
+        using var sns = new SnsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var attributes = await sns.GetSMSAttributesAsync(new GetSMSAttributesRequest { Attributes = ["DefaultSMSType", "MonthlySpendLimit"] }, Ct);
         await sns.SetSMSAttributesAsync(new SetSMSAttributesRequest { Attributes = new() { ["DefaultSMSType"] = "Transactional" } }, Ct);
@@ -161,12 +164,13 @@ public sealed class SnsWireTests
     [Fact]
     public async Task Should_read_lists_maps_and_tokens_when_answers_carry_them()
     {
-        var wire = RecordingHandler.Xml(Answer(
+        var wire = StubHttpHandler.QueryResult(
+            Ns,
             "ListEndpointsByPlatformApplication",
             "<Endpoints><member><EndpointArn>arn:e1</EndpointArn><Attributes><entry><key>Enabled</key><value>false</value></entry>" +
             "<entry><key>Token</key><value>tok</value></entry></Attributes></member><member><EndpointArn>arn:e2</EndpointArn></member></Endpoints>" +
-            "<NextToken>page-2</NextToken>"));
-        using var sns = new SnsClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+            "<NextToken>page-2</NextToken>");
+        using var sns = new SnsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var response = await sns.ListEndpointsByPlatformApplicationAsync(new ListEndpointsByPlatformApplicationRequest { PlatformApplicationArn = "arn:a" }, Ct);
 
@@ -179,11 +183,11 @@ public sealed class SnsWireTests
     [Fact]
     public async Task Should_throw_typed_error_with_code_and_request_id_when_sns_answers_error_response()
     {
-        var wire = RecordingHandler.Xml(
+        var wire = StubHttpHandler.Xml(
             $"<ErrorResponse xmlns=\"{Ns}\"><Error><Type>Sender</Type><Code>EndpointDisabled</Code><Message>Endpoint is disabled</Message></Error>" +
             "<RequestId>r-42</RequestId></ErrorResponse>",
             HttpStatusCode.BadRequest);
-        using var sns = new SnsClient(RecordingHandler.Connection, RecordingHandler.NoRetry, wire);
+        using var sns = new SnsClient(StubHttpHandler.Connection, StubHttpHandler.Retry, wire);
 
         var e = await Assert.ThrowsAsync<AwsServiceException>(() => sns.PublishAsync(new PublishRequest { TargetArn = "arn:e", Message = "m" }, Ct));
 
@@ -192,15 +196,4 @@ public sealed class SnsWireTests
         Assert.Equal("Publish", e.Operation);
         Assert.NotNull(e.RequestId);
     }
-
-    [Fact]
-    public void Should_refuse_transport_of_another_service_when_constructed()
-    {
-        using var sqs = new AwsTransport(AwsService.Sqs, RecordingHandler.Connection, JsonErrorReader.Instance);
-
-        Assert.Throws<ArgumentException>(() => new SnsClient(sqs));
-    }
-
-    private static string Answer(string action, string result) =>
-        $"<{action}Response xmlns=\"{Ns}\"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></{action}Response>";
 }
