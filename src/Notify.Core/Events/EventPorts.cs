@@ -36,7 +36,10 @@ public interface IEventStore
     /// <summary>Events whose <c>dueAt</c> has passed: still <c>received</c> after the sweep delay, or scheduled and now due.</summary>
     IAsyncEnumerable<AcceptedEvent> DueAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Marks a scheduled event as handed to its lane (removes it from the due index).</summary>
+    /// <summary>
+    /// Records that a due event was handed to its lane: it becomes (or stays) <c>received</c> and is due again one sweep
+    /// delay later, so an event the worker never takes is enqueued again; the worker removes it from the due index.
+    /// </summary>
     Task MarkEnqueuedAsync(string eventId, CancellationToken cancellationToken);
 }
 

@@ -1,0 +1,308 @@
+using System.Runtime.CompilerServices;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Options;
+using Notify.Core.Events;
+using Notify.Core.Notifications;
+using Notify.Core.Resources;
+
+namespace Notify.Aws.DynamoDb;
+
+/// <summary>
+/// Events in the main table (<c>EVT#{eventId}</c> / <c>EVENT</c>), with their notification rows in the same partition.
+/// </summary>
+/// <remarks>
+/// An event is written once, <c>received</c> and already in the sparse <c>due</c> index at <c>acceptedAt + SweepDelay</c>
+/// (or <c>scheduled</c> and due at its <c>sendAt</c>), so the API's happy path is one conditional put. The sweeper reads
+/// what is due (<see cref="DueAsync"/>), enqueues it and calls <see cref="MarkEnqueuedAsync"/>, which re-arms the event one
+/// sweep delay later instead of removing it: if the worker has not taken the event by then (it removes <c>dueBucket</c>
+/// when it does), it is enqueued again. FIFO deduplication and the worker's per-channel idempotency make a repeat harmless.
+/// </remarks>
+public sealed class DynamoEventStore : IEventStore
+{
+    internal const string Status = "status";
+    internal const string EventJson = "event";
+    internal const string UpdatedAt = "updatedAt";
+
+    // Hours of the due index queried at once (times the shards): a day's lookback in a few rounds without flooding
+    // the client's connection pool.
+    private const int HoursPerRound = 4;
+
+    private readonly IAmazonDynamoDB _dynamo;
+    private readonly string _table;
+    private readonly DynamoStoreOptions _options;
+    private readonly TimeProvider _time;
+
+    // The minute the next sweep starts from (UTC ticks; 0 until the first sweep of this process).
+    private long _checkpointTicks;
+
+    public DynamoEventStore(IAmazonDynamoDB dynamo, ResourceNaming naming, IOptions<DynamoStoreOptions> options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(naming);
+        ArgumentNullException.ThrowIfNull(options);
+        _dynamo = dynamo ?? throw new ArgumentNullException(nameof(dynamo));
+        _table = naming.Table(NotifyResources.MainTable);
+        _options = options.Value;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Conditional put on the event id. A repeat answers <see cref="RecordOutcome.AlreadyRecorded"/> with the stored event
+    /// taken from the failed put itself (no extra read when DynamoDB returns it); its <see cref="EventRecord.Notifications"/>
+    /// is then empty: what the duplicate check needs is the stored <see cref="AcceptedEvent.BodyHash"/>.
+    /// </summary>
+    public async Task<RecordOutcome> RecordAsync(AcceptedEvent accepted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accepted);
+        var request = new PutItemRequest
+        {
+            TableName = _table,
+            Item = ToItem(accepted),
+            ConditionExpression = "attribute_not_exists(#pk)",
+            ExpressionAttributeNames = new() { ["#pk"] = DynamoKeys.Pk },
+            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        };
+
+        // Two rounds: the stored event can expire (TTL) between the failed put and the read that looks for it.
+        for (var round = 0; ; round++)
+        {
+            try
+            {
+                await _dynamo.PutItemAsync(request, cancellationToken);
+                return new RecordOutcome.Recorded();
+            }
+            catch (ConditionalCheckFailedException e)
+            {
+                if (e.Item is { Count: > 0 } old)
+                {
+                    return new RecordOutcome.AlreadyRecorded(ToRecord(old, []));
+                }
+
+                if (await GetAsync(accepted.EventId, cancellationToken) is { } existing)
+                {
+                    return new RecordOutcome.AlreadyRecorded(existing);
+                }
+
+                if (round > 0)
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    /// <summary>One strongly consistent query of the event's partition: the event and its notification rows.</summary>
+    public async Task<EventRecord?> GetAsync(string eventId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        Dictionary<string, AttributeValue>? eventItem = null;
+        var notifications = new List<NotificationRecord>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var response = await _dynamo.QueryAsync(
+                new QueryRequest
+                {
+                    TableName = _table,
+                    KeyConditionExpression = "#pk = :pk",
+                    ExpressionAttributeNames = new() { ["#pk"] = DynamoKeys.Pk },
+                    ExpressionAttributeValues = new() { [":pk"] = DynamoAttributes.S(DynamoKeys.Event(eventId)) },
+                    ConsistentRead = true,
+                    ExclusiveStartKey = start,
+                },
+                cancellationToken);
+            foreach (var item in response.Items ?? [])
+            {
+                var sk = item.OptionalString(DynamoKeys.Sk);
+                if (sk == DynamoKeys.EventSk)
+                {
+                    eventItem = item;
+                }
+                else if (sk?.StartsWith(DynamoKeys.NotificationSkPrefix, StringComparison.Ordinal) == true)
+                {
+                    notifications.Add(NotificationItems.ToRecord(item));
+                }
+            }
+
+            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+
+        return eventItem is null ? null : ToRecord(eventItem, notifications);
+    }
+
+    /// <summary>
+    /// Cancels while the event is <c>scheduled</c> and its <c>sendAt</c> is still after <paramref name="now"/>; removes it from
+    /// the due index in the same update. Once <c>sendAt</c> has passed the sweeper may already be enqueuing it: too late.
+    /// </summary>
+    public async Task<CancelOutcome> CancelAsync(string eventId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        var update = new DynamoUpdate()
+            .Set(Status, DynamoAttributes.S(SnakeCase<EventStatus>.Name(EventStatus.Cancelled)))
+            .Set(UpdatedAt, DynamoAttributes.Time(now))
+            .Set("cancelledAt", DynamoAttributes.Time(now))
+            .Remove(DynamoKeys.DueBucket)
+            .Remove(DynamoKeys.DueAt);
+        var condition =
+            $"{update.Name(Status)} = {update.Value(DynamoAttributes.S(SnakeCase<EventStatus>.Name(EventStatus.Scheduled)))} " +
+            $"AND {update.Name(DynamoKeys.DueAt)} > {update.Value(DynamoAttributes.Time(now))}";
+        var request = update.ToRequest(_table, DynamoKeys.Of(DynamoKeys.Event(eventId), DynamoKeys.EventSk), condition);
+        request.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        try
+        {
+            await _dynamo.UpdateItemAsync(request, cancellationToken);
+            return CancelOutcome.Cancelled;
+        }
+        catch (ConditionalCheckFailedException e)
+        {
+            var old = e.Item is { Count: > 0 } returned ? returned : await GetEventItemAsync(eventId, cancellationToken);
+            return old is null ? CancelOutcome.NotFound
+                : old.OptionalString(Status) == SnakeCase<EventStatus>.Name(EventStatus.Cancelled) ? CancelOutcome.AlreadyCancelled
+                : CancelOutcome.TooLate;
+        }
+    }
+
+    /// <summary>
+    /// Everything in the <c>due</c> index with <c>dueAt &lt;= now</c>, oldest first: the minute buckets × shards from this
+    /// process's checkpoint (at most <see cref="DynamoStoreOptions.DueLookback"/> back) up to <paramref name="now"/>. A
+    /// complete enumeration moves the checkpoint to the oldest minute it yielded from (those items may still be there next
+    /// time, if their enqueue failed), or to the minute before <paramref name="now"/>.
+    /// </summary>
+    public async IAsyncEnumerable<AcceptedEvent> DueAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var end = DueBuckets.Hour(now);
+        var start = DueBuckets.Hour(now - _options.DueLookback);
+        var checkpoint = Interlocked.Read(ref _checkpointTicks);
+        if (checkpoint > start.UtcTicks)
+        {
+            start = new DateTimeOffset(checkpoint, TimeSpan.Zero);
+        }
+
+        var nowText = DynamoAttributes.FormatTime(now);
+        DateTimeOffset? oldestYielded = null;
+        for (var round = start; round <= end; round = round.AddHours(HoursPerRound))
+        {
+            var queries = new List<Task<List<Dictionary<string, AttributeValue>>>>(HoursPerRound * DueBuckets.Shards);
+            for (var hour = round; hour <= end && hour < round.AddHours(HoursPerRound); hour = hour.AddHours(1))
+            {
+                for (var shard = 0; shard < DueBuckets.Shards; shard++)
+                {
+                    queries.Add(QueryBucketAsync(DueBuckets.Of(hour, shard), nowText, cancellationToken));
+                }
+            }
+
+            var found = (await Task.WhenAll(queries)).SelectMany(items => items).OrderBy(i => i.OptionalString(DynamoKeys.DueAt), StringComparer.Ordinal);
+            foreach (var item in found)
+            {
+                oldestYielded ??= DueBuckets.Hour(item.TimeOf(DynamoKeys.DueAt));
+                yield return item.FromJson<AcceptedEvent>(EventJson);
+            }
+        }
+
+        if (start <= end)
+        {
+            var next = oldestYielded is { } oldest && oldest < end ? oldest : end.AddHours(-1);
+            Interlocked.Exchange(ref _checkpointTicks, next.UtcTicks);
+        }
+    }
+
+    /// <summary>
+    /// Records that the event was handed to its lane: a scheduled event becomes <c>received</c> (like a freshly accepted
+    /// one) and the event is due again one sweep delay from now, in case the worker never takes it. Does nothing when the
+    /// worker has already moved it on, or it was cancelled meanwhile.
+    /// </summary>
+    public async Task MarkEnqueuedAsync(string eventId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        var now = _time.GetUtcNow();
+        var dueAt = now + _options.SweepDelay;
+        var received = SnakeCase<EventStatus>.Name(EventStatus.Received);
+        var update = new DynamoUpdate()
+            .Set(Status, DynamoAttributes.S(received))
+            .Set(UpdatedAt, DynamoAttributes.Time(now))
+            .Set("enqueuedAt", DynamoAttributes.Time(now))
+            .Set(DynamoKeys.DueBucket, DynamoAttributes.S(DueBuckets.For(eventId, dueAt)))
+            .Set(DynamoKeys.DueAt, DynamoAttributes.Time(dueAt));
+        var condition = $"{update.Name(Status)} IN ({update.Value(DynamoAttributes.S(received))}, " +
+                        $"{update.Value(DynamoAttributes.S(SnakeCase<EventStatus>.Name(EventStatus.Scheduled)))})";
+        try
+        {
+            await _dynamo.UpdateItemAsync(update.ToRequest(_table, DynamoKeys.Of(DynamoKeys.Event(eventId), DynamoKeys.EventSk), condition), cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Taken by the worker, cancelled or expired: nothing is due any more.
+        }
+    }
+
+    internal Dictionary<string, AttributeValue> ToItem(AcceptedEvent accepted)
+    {
+        var submission = accepted.Submission;
+        var scheduled = accepted.IsScheduled(accepted.AcceptedAt);
+        var dueAt = scheduled ? submission.SendAt!.Value : accepted.AcceptedAt + _options.SweepDelay;
+
+        // A scheduled event must outlive its send time by the whole retention, not just its acceptance.
+        var lastUseful = new[] { accepted.AcceptedAt, submission.SendAt ?? accepted.AcceptedAt, submission.NotAfter ?? accepted.AcceptedAt }.Max();
+        var item = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            [DynamoKeys.Pk] = DynamoAttributes.S(DynamoKeys.Event(accepted.EventId)),
+            [DynamoKeys.Sk] = DynamoAttributes.S(DynamoKeys.EventSk),
+            [Status] = DynamoAttributes.S(SnakeCase<EventStatus>.Name(scheduled ? EventStatus.Scheduled : EventStatus.Received)),
+            ["eventId"] = DynamoAttributes.S(accepted.EventId),
+            ["eventType"] = DynamoAttributes.S(submission.EventType),
+            ["userId"] = DynamoAttributes.S(accepted.UserId),
+            ["priority"] = DynamoAttributes.S(SnakeCase<Priority>.Name(accepted.Priority)),
+            ["mode"] = DynamoAttributes.S(SnakeCase<KeyMode>.Name(accepted.Mode)),
+            ["bodyHash"] = DynamoAttributes.S(accepted.BodyHash),
+            ["acceptedAt"] = DynamoAttributes.Time(accepted.AcceptedAt),
+            [UpdatedAt] = DynamoAttributes.Time(accepted.AcceptedAt),
+            [EventJson] = DynamoAttributes.Json(accepted),
+            [DynamoKeys.DueBucket] = DynamoAttributes.S(DueBuckets.For(accepted.EventId, dueAt)),
+            [DynamoKeys.DueAt] = DynamoAttributes.Time(dueAt),
+            [DynamoKeys.Ttl] = DynamoAttributes.N(DynamoAttributes.EpochSeconds(lastUseful + _options.Retention)),
+        };
+        item.SetIfPresent("sendAt", submission.SendAt);
+        return item;
+    }
+
+    private static EventRecord ToRecord(Dictionary<string, AttributeValue> item, IReadOnlyList<NotificationRecord> notifications) =>
+        new(
+            item.FromJson<AcceptedEvent>(EventJson),
+            SnakeCase<EventStatus>.Parse(item.String(Status)),
+            item.TimeOf(UpdatedAt),
+            notifications.OrderBy(n => n.Channel).ToList());
+
+    private async Task<Dictionary<string, AttributeValue>?> GetEventItemAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var response = await _dynamo.GetItemAsync(
+            new GetItemRequest { TableName = _table, Key = DynamoKeys.Of(DynamoKeys.Event(eventId), DynamoKeys.EventSk), ConsistentRead = true },
+            cancellationToken);
+        return response.Item is { Count: > 0 } item ? item : null;
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> QueryBucketAsync(string bucket, string now, CancellationToken cancellationToken)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var response = await _dynamo.QueryAsync(
+                new QueryRequest
+                {
+                    TableName = _table,
+                    IndexName = DynamoKeys.DueIndex,
+                    KeyConditionExpression = "#bucket = :bucket AND #dueAt <= :now",
+                    ExpressionAttributeNames = new() { ["#bucket"] = DynamoKeys.DueBucket, ["#dueAt"] = DynamoKeys.DueAt },
+                    ExpressionAttributeValues = new() { [":bucket"] = DynamoAttributes.S(bucket), [":now"] = DynamoAttributes.S(now) },
+                    ExclusiveStartKey = start,
+                },
+                cancellationToken);
+            items.AddRange(response.Items ?? []);
+            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+
+        return items;
+    }
+}
