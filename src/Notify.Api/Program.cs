@@ -1,10 +1,25 @@
+using Notify.Api;
+using Notify.Api.Apis;
+using Notify.Aws;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.Services.AddNotifyAws(builder.Configuration);
+builder.Services.AddNotifyStores(builder.Configuration);
+builder.AddNotifyApi();
 
 var app = builder.Build();
 
+app.UseNotifyApi();
 app.MapDefaultEndpoints();
-app.MapGet("/", () => TypedResults.Ok(new { service = "Notify.Api" }));
+app.MapEventsEndpoints();
+app.MapUsersEndpoints();
+app.MapTemplatesEndpoints();
+app.MapDeadLettersEndpoints();
+app.MapKeysEndpoints();
 
 app.Run();
+
+/// <summary>Reachable from tests (WebApplicationFactory).</summary>
+public partial class Program;

@@ -1,0 +1,148 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Notify.Api.Auth;
+using Notify.Api.Http;
+using Notify.Api.OpenApi;
+using Notify.Core.DeadLetters;
+using Notify.Core.Events;
+
+namespace Notify.Api.Apis;
+
+/// <summary>Terminal failures the worker recorded from the lanes' DLQs, and moving them back to their lane.</summary>
+internal static class DeadLettersEndpoints
+{
+    public const int MaxListed = 1000;
+
+    /// <summary>
+    /// SQS FIFO drops a message whose deduplication id (the eventId) it has seen in the last 5 minutes, and says
+    /// nothing: a dead letter sent back too soon would be acknowledged, deleted here, and never delivered.
+    /// </summary>
+    public static readonly TimeSpan FifoDeduplicationWindow = TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(30);
+
+    public static IEndpointRouteBuilder MapDeadLettersEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/dead-letters").WithTags("Dead letters").RequireAuthorization(ApiPolicies.Admin);
+        group.MapGet("/", ListAsync).WithName("ListDeadLetters");
+        group.MapPost("/redrive", RedriveAsync)
+            .WithName("RedriveDeadLetters")
+            .WithRequestExample("""{"ids":["dl_01HZX3"]}""");
+        return app;
+    }
+
+    public static async Task<Results<Ok<DeadLetterList>, ProblemHttpResult>> ListAsync(
+        IDeadLetterStore deadLetters, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxListed)
+        {
+            return Problems.Invalid("limit", $"Must be between 1 and {MaxListed}.");
+        }
+
+        var items = await deadLetters.ListAsync(limit ?? 100, cancellationToken);
+        return TypedResults.Ok(new DeadLetterList(items.Select(DeadLetterView.From).ToList()));
+    }
+
+    public static async Task<Results<Ok<RedriveResponse>, ProblemHttpResult>> RedriveAsync(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RedriveRequest? request,
+        IDeadLetterStore deadLetters,
+        ILanePublisher lanes,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (request?.Ids is { Count: > MaxListed })
+        {
+            return Problems.Invalid("ids", $"At most {MaxListed} ids per call.");
+        }
+
+        if (request?.Ids?.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
+        {
+            return Problems.Invalid("ids", "Ids must be non-empty strings.");
+        }
+
+        var now = time.GetUtcNow();
+        var results = new List<RedriveResult>();
+        if (request?.Ids is { } ids)
+        {
+            foreach (var id in ids.Distinct(StringComparer.Ordinal))
+            {
+                var deadLetter = await deadLetters.GetAsync(id, cancellationToken);
+                results.Add(deadLetter is null
+                    ? new RedriveResult(id, RedriveOutcome.NotFound, "No dead letter with this id.")
+                    : await RedriveOneAsync(deadLetter, deadLetters, lanes, now, cancellationToken));
+            }
+        }
+        else
+        {
+            foreach (var deadLetter in await deadLetters.ListAsync(MaxListed, cancellationToken))
+            {
+                results.Add(await RedriveOneAsync(deadLetter, deadLetters, lanes, now, cancellationToken));
+            }
+        }
+
+        return TypedResults.Ok(new RedriveResponse(results, results.Count(r => r.Outcome == RedriveOutcome.Redriven)));
+    }
+
+    private static async Task<RedriveResult> RedriveOneAsync(
+        DeadLetter deadLetter, IDeadLetterStore deadLetters, ILanePublisher lanes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (deadLetter.Event is not { } accepted)
+        {
+            return new RedriveResult(deadLetter.Id, RedriveOutcome.Unreadable, "The dead letter's body is not an event; it cannot go back to a lane.");
+        }
+
+        var lastSeen = deadLetter.FirstReceivedAt > accepted.AcceptedAt ? deadLetter.FirstReceivedAt : accepted.AcceptedAt;
+        if (now - lastSeen < FifoDeduplicationWindow)
+        {
+            return new RedriveResult(
+                deadLetter.Id,
+                RedriveOutcome.TooEarly,
+                $"The lane would drop it as a duplicate of its first send; retry after {lastSeen + FifoDeduplicationWindow:O}.");
+        }
+
+        try
+        {
+            await lanes.PublishAsync(accepted, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new RedriveResult(deadLetter.Id, RedriveOutcome.Failed, "The lane did not take it; the dead letter is kept.");
+        }
+
+        // Published first, deleted second: a failure in between redrives it twice, which the worker's per-channel
+        // idempotency absorbs; the other order could lose it.
+        await deadLetters.DeleteAsync(deadLetter.Id, cancellationToken);
+        return new RedriveResult(deadLetter.Id, RedriveOutcome.Redriven, null);
+    }
+}
+
+internal sealed record RedriveRequest(IReadOnlyList<string>? Ids);
+
+internal enum RedriveOutcome
+{
+    Redriven,
+    NotFound,
+    Unreadable,
+    TooEarly,
+    Failed,
+}
+
+internal sealed record RedriveResult(string Id, RedriveOutcome Outcome, string? Detail);
+
+internal sealed record RedriveResponse(IReadOnlyList<RedriveResult> Results, int Redriven);
+
+internal sealed record DeadLetterList(IReadOnlyList<DeadLetterView> Items);
+
+internal sealed record DeadLetterView(
+    string Id,
+    string EventId,
+    Priority Lane,
+    string? EventType,
+    string? UserId,
+    int ReceiveCount,
+    IReadOnlyDictionary<string, string> LastErrors,
+    DateTimeOffset FirstReceivedAt,
+    DateTimeOffset DeadLetteredAt)
+{
+    public static DeadLetterView From(DeadLetter d) => new(
+        d.Id, d.EventId, d.Lane, d.Event?.Submission.EventType, d.Event?.UserId, d.ReceiveCount, d.LastErrors, d.FirstReceivedAt, d.DeadLetteredAt);
+}

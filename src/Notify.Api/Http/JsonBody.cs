@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Notify.Api.Http;
+
+/// <summary>A request body read as raw JSON, or the problem that stopped it.</summary>
+internal readonly record struct JsonBodyRead(JsonElement Root, ProblemHttpResult? Problem)
+{
+    public bool Failed => Problem is not null;
+}
+
+/// <summary>
+/// Reads a JSON request body under an explicit size limit, so the limit holds behind any server (Kestrel's is global,
+/// TestServer has none) and the bodies that Notify's own parsers validate never pass through model binding.
+/// </summary>
+internal static class JsonBody
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        MaxDepth = 64,
+        // Two "eventId"s in one body would let a proxy and Notify disagree about which one counts.
+        AllowDuplicateProperties = false,
+    };
+
+    public static async ValueTask<JsonBodyRead> ReadAsync(HttpContext context, int maxBytes, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        if (!IsJson(request.ContentType))
+        {
+            return Fail(Problems.UnsupportedMediaType(request.ContentType));
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return Fail(Problems.TooLarge(maxBytes));
+        }
+
+        var reader = request.BodyReader;
+        byte[] bytes;
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            if (buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(buffer.End);
+                return Fail(Problems.TooLarge(maxBytes));
+            }
+
+            if (read.IsCompleted)
+            {
+                bytes = buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                break;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+
+        if (bytes.Length == 0)
+        {
+            return Fail(Problems.Invalid("$", "A JSON body is required."));
+        }
+
+        try
+        {
+            var document = JsonDocument.Parse(bytes, DocumentOptions);
+            context.Response.RegisterForDispose(document);
+            return new JsonBodyRead(document.RootElement, null);
+        }
+        catch (JsonException) when (DuplicatePath(bytes) is { } duplicate)
+        {
+            return Fail(Problems.Invalid(duplicate, "duplicate field"));
+        }
+        catch (JsonException e)
+        {
+            return Fail(Problems.Invalid(JsonErrors.Key(e.Path), "The body is not valid JSON: " + JsonErrors.Describe(e)));
+        }
+    }
+
+    /// <summary>
+    /// Where the first repeated member is (<c>recipient.email</c>, <c>payload.items[2].sku</c>). The strict parse says
+    /// only that there is one, so the failing body is read again, leniently, to name the field.
+    /// </summary>
+    private static string? DuplicatePath(byte[] bytes)
+    {
+        try
+        {
+            using var lenient = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = DocumentOptions.MaxDepth });
+            return Find(lenient.RootElement, string.Empty);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        static string? Find(JsonElement element, string path)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        var memberPath = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
+                        if (!seen.Add(member.Name))
+                        {
+                            return memberPath;
+                        }
+
+                        if (Find(member.Value, memberPath) is { } nested)
+                        {
+                            return nested;
+                        }
+                    }
+
+                    return null;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (Find(item, $"{path}[{index++}]") is { } nested)
+                        {
+                            return nested;
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary><c>application/json</c> or a <c>+json</c> type, in UTF-8 (JSON's only interoperable encoding).</summary>
+    public static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            return false;
+        }
+
+        var isJson = media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                     || (media.MediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                         && media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        return isJson && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static JsonBodyRead Fail(ProblemHttpResult problem) => new(default, problem);
+}
