@@ -41,7 +41,9 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(path)!,
         };
         start.ArgumentList.Add(path);
-        start.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
+        // "Urls" (not only ASPNETCORE_URLS): environment variables are read after appsettings.json, so this wins over
+        // the service's own default port.
+        start.Environment["ASPNETCORE_URLS"] = start.Environment["Urls"] = url.ToString().TrimEnd('/');
         start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         foreach (var (key, value) in environment)
         {
