@@ -97,36 +97,29 @@ public sealed class DynamoEventStore : IEventStore
         ArgumentException.ThrowIfNullOrEmpty(eventId);
         Dictionary<string, AttributeValue>? eventItem = null;
         var notifications = new List<NotificationRecord>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var response = await _dynamo.QueryAsync(
-                new QueryRequest
-                {
-                    TableName = _table,
-                    KeyConditionExpression = "#pk = :pk",
-                    ExpressionAttributeNames = new() { ["#pk"] = DynamoKeys.Pk },
-                    ExpressionAttributeValues = new() { [":pk"] = DynamoAttributes.S(DynamoKeys.Event(eventId)) },
-                    ConsistentRead = true,
-                    ExclusiveStartKey = start,
-                },
-                cancellationToken);
-            foreach (var item in response.Items ?? [])
+        var items = await _dynamo.QueryAllAsync(
+            new QueryRequest
             {
-                var sk = item.OptionalString(DynamoKeys.Sk);
-                if (sk == DynamoKeys.EventSk)
-                {
-                    eventItem = item;
-                }
-                else if (sk?.StartsWith(DynamoKeys.NotificationSkPrefix, StringComparison.Ordinal) == true)
-                {
-                    notifications.Add(NotificationItems.ToRecord(item));
-                }
+                TableName = _table,
+                KeyConditionExpression = "#pk = :pk",
+                ExpressionAttributeNames = new() { ["#pk"] = DynamoKeys.Pk },
+                ExpressionAttributeValues = new() { [":pk"] = DynamoAttributes.S(DynamoKeys.Event(eventId)) },
+                ConsistentRead = true,
+            },
+            limit: null,
+            cancellationToken);
+        foreach (var item in items)
+        {
+            var sk = item.OptionalString(DynamoKeys.Sk);
+            if (sk == DynamoKeys.EventSk)
+            {
+                eventItem = item;
             }
-
-            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+            else if (sk?.StartsWith(DynamoKeys.NotificationSkPrefix, StringComparison.Ordinal) == true)
+            {
+                notifications.Add(NotificationItems.ToRecord(item));
+            }
         }
-        while (start is not null);
 
         return eventItem is null ? null : ToRecord(eventItem, notifications);
     }
@@ -281,28 +274,16 @@ public sealed class DynamoEventStore : IEventStore
         return response.Item is { Count: > 0 } item ? item : null;
     }
 
-    private async Task<List<Dictionary<string, AttributeValue>>> QueryBucketAsync(string bucket, string now, CancellationToken cancellationToken)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var response = await _dynamo.QueryAsync(
-                new QueryRequest
-                {
-                    TableName = _table,
-                    IndexName = DynamoKeys.DueIndex,
-                    KeyConditionExpression = "#bucket = :bucket AND #dueAt <= :now",
-                    ExpressionAttributeNames = new() { ["#bucket"] = DynamoKeys.DueBucket, ["#dueAt"] = DynamoKeys.DueAt },
-                    ExpressionAttributeValues = new() { [":bucket"] = DynamoAttributes.S(bucket), [":now"] = DynamoAttributes.S(now) },
-                    ExclusiveStartKey = start,
-                },
-                cancellationToken);
-            items.AddRange(response.Items ?? []);
-            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        }
-        while (start is not null);
-
-        return items;
-    }
+    private Task<List<Dictionary<string, AttributeValue>>> QueryBucketAsync(string bucket, string now, CancellationToken cancellationToken) =>
+        _dynamo.QueryAllAsync(
+            new QueryRequest
+            {
+                TableName = _table,
+                IndexName = DynamoKeys.DueIndex,
+                KeyConditionExpression = "#bucket = :bucket AND #dueAt <= :now",
+                ExpressionAttributeNames = new() { ["#bucket"] = DynamoKeys.DueBucket, ["#dueAt"] = DynamoKeys.DueAt },
+                ExpressionAttributeValues = new() { [":bucket"] = DynamoAttributes.S(bucket), [":now"] = DynamoAttributes.S(now) },
+            },
+            limit: null,
+            cancellationToken);
 }

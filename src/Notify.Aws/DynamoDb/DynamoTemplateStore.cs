@@ -35,26 +35,17 @@ public sealed class DynamoTemplateStore : ITemplateStore
     public async Task<IReadOnlyList<Template>> ListForEventTypeAsync(string eventType, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventType);
-        var templates = new List<Template>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var response = await _dynamo.QueryAsync(
-                new QueryRequest
-                {
-                    TableName = _table,
-                    KeyConditionExpression = "#pk = :pk",
-                    ExpressionAttributeNames = new() { ["#pk"] = DynamoKeys.Pk },
-                    ExpressionAttributeValues = new() { [":pk"] = DynamoAttributes.S(DynamoKeys.Template(eventType)) },
-                    ExclusiveStartKey = start,
-                },
-                cancellationToken);
-            templates.AddRange((response.Items ?? []).Select(ToTemplate));
-            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        }
-        while (start is not null);
-
-        return templates;
+        var items = await _dynamo.QueryAllAsync(
+            new QueryRequest
+            {
+                TableName = _table,
+                KeyConditionExpression = "#pk = :pk",
+                ExpressionAttributeNames = new() { ["#pk"] = DynamoKeys.Pk },
+                ExpressionAttributeValues = new() { [":pk"] = DynamoAttributes.S(DynamoKeys.Template(eventType)) },
+            },
+            limit: null,
+            cancellationToken);
+        return [.. items.Select(ToTemplate)];
     }
 
     public async Task<IReadOnlyList<Template>> ListAsync(CancellationToken cancellationToken) =>

@@ -33,7 +33,7 @@ public sealed class DynamoUserStore : IUserStore
         var preferences = Preferences.Default;
         var devices = new List<Device>();
         var unread = 0;
-        await foreach (var item in QueryUserAsync(userId, prefix: null, consistent: false, cancellationToken))
+        foreach (var item in await QueryUserAsync(userId, prefix: null, consistent: false, cancellationToken))
         {
             var sk = item.String(DynamoKeys.Sk);
             switch (sk)
@@ -130,7 +130,7 @@ public sealed class DynamoUserStore : IUserStore
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var devices = new List<Device>();
-        await foreach (var item in QueryUserAsync(userId, DynamoKeys.DeviceSkPrefix, consistent: true, cancellationToken))
+        foreach (var item in await QueryUserAsync(userId, DynamoKeys.DeviceSkPrefix, consistent: true, cancellationToken))
         {
             devices.Add(ToDevice(item));
         }
@@ -172,8 +172,8 @@ public sealed class DynamoUserStore : IUserStore
         return response.Item is { Count: > 0 } item ? item : null;
     }
 
-    private async IAsyncEnumerable<Dictionary<string, AttributeValue>> QueryUserAsync(
-        string userId, string? prefix, bool consistent, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private Task<List<Dictionary<string, AttributeValue>>> QueryUserAsync(
+        string userId, string? prefix, bool consistent, CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) { [":pk"] = DynamoAttributes.S(DynamoKeys.User(userId)) };
         var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["#pk"] = DynamoKeys.Pk };
@@ -185,28 +185,17 @@ public sealed class DynamoUserStore : IUserStore
             condition += " AND begins_with(#sk, :prefix)";
         }
 
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var response = await _dynamo.QueryAsync(
-                new QueryRequest
-                {
-                    TableName = _table,
-                    KeyConditionExpression = condition,
-                    ExpressionAttributeNames = names,
-                    ExpressionAttributeValues = values,
-                    ConsistentRead = consistent,
-                    ExclusiveStartKey = start,
-                },
-                cancellationToken);
-            foreach (var item in response.Items ?? [])
+        return _dynamo.QueryAllAsync(
+            new QueryRequest
             {
-                yield return item;
-            }
-
-            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        }
-        while (start is not null);
+                TableName = _table,
+                KeyConditionExpression = condition,
+                ExpressionAttributeNames = names,
+                ExpressionAttributeValues = values,
+                ConsistentRead = consistent,
+            },
+            limit: null,
+            cancellationToken);
     }
 
     private static Dictionary<string, AttributeValue> ToChannelMap(IReadOnlyDictionary<Channel, bool> channels) =>
