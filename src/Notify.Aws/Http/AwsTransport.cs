@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using Amazon.Runtime.Signing;
 using Polly;
 
@@ -13,7 +12,6 @@ namespace Notify.Aws.Http;
 public sealed class AwsTransport : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
     private readonly ResiliencePipeline _pipeline;
     private readonly IAwsErrorReader _errors;
 
@@ -24,7 +22,6 @@ public sealed class AwsTransport : IDisposable
         Endpoint = connection.ResolveEndpoint(service);
         _errors = errors;
         _pipeline = AwsResilience.CreatePipeline(retry ?? new AwsRetryOptions());
-        _ownsHttp = true;
         _http = new HttpClient(handler ?? CreateHandler(), disposeHandler: true)
         {
             // Per-attempt timeouts come from the pipeline; the client's own would fire across retries.
@@ -168,9 +165,6 @@ public sealed class AwsTransport : IDisposable
 
     public void Dispose()
     {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
+        _http.Dispose();
     }
 }
