@@ -6,6 +6,7 @@ using Notify.Aws.Http;
 using Notify.Aws.Lanes;
 using Notify.Aws.Sns;
 using Notify.Core.DeadLetters;
+using Notify.Core.Delivery;
 using Notify.Core.Events;
 using Notify.Core.Keys;
 using Notify.Core.Notifications;
@@ -41,6 +42,7 @@ public static class StoreServiceCollectionExtensions
         services.AddPort<ITemplateStore, DynamoTemplateStore>();
         services.AddPort<IApiKeyStore, DynamoApiKeyStore>();
         services.AddPort<IDeadLetterStore, DynamoDeadLetterStore>();
+        services.AddPort<IDeliveryStore, DynamoDeliveryStore>();
         services.AddPort<ISuppressionStore, DynamoSuppressionStore>();
         services.AddPort<ILanePublisher, FifoLanePublisher>();
         services.AddPort<IPushEndpointRegistry, SnsPushEndpointRegistry>();

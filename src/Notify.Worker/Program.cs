@@ -1,12 +1,9 @@
-using Notify.Aws;
-using Notify.Worker.Scheduling;
+using Notify.Worker;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddNotifyStores(builder.Configuration);
-builder.Services.AddOptions<SweepOptions>().Bind(builder.Configuration.GetSection(SweepOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddHostedService<DueEventSweepService>();
+builder.Services.AddNotifyWorker(builder.Configuration);
 
 var app = builder.Build();
 

@@ -14,12 +14,6 @@ internal static class DeadLettersEndpoints
 {
     public const int MaxListed = 1000;
 
-    /// <summary>
-    /// SQS FIFO drops a message whose deduplication id (the eventId) it has seen in the last 5 minutes, and says
-    /// nothing: a dead letter sent back too soon would be acknowledged, deleted here, and never delivered.
-    /// </summary>
-    public static readonly TimeSpan FifoDeduplicationWindow = TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(30);
-
     public static IEndpointRouteBuilder MapDeadLettersEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/dead-letters").WithTags("Dead letters").RequireAuthorization(ApiPolicies.Admin);
@@ -45,8 +39,8 @@ internal static class DeadLettersEndpoints
     public static async Task<Results<Ok<RedriveResponse>, ProblemHttpResult>> RedriveAsync(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RedriveRequest? request,
         IDeadLetterStore deadLetters,
+        IEventStore events,
         ILanePublisher lanes,
-        TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (request?.Ids is { Count: > MaxListed })
@@ -59,7 +53,6 @@ internal static class DeadLettersEndpoints
             return Problems.Invalid("ids", "Ids must be non-empty strings.");
         }
 
-        var now = time.GetUtcNow();
         var results = new List<RedriveResult>();
         if (request?.Ids is { } ids)
         {
@@ -68,14 +61,14 @@ internal static class DeadLettersEndpoints
                 var deadLetter = await deadLetters.GetAsync(id, cancellationToken);
                 results.Add(deadLetter is null
                     ? new RedriveResult(id, RedriveOutcome.NotFound, "No dead letter with this id.")
-                    : await RedriveOneAsync(deadLetter, deadLetters, lanes, now, cancellationToken));
+                    : await RedriveOneAsync(deadLetter, deadLetters, events, lanes, cancellationToken));
             }
         }
         else
         {
             foreach (var deadLetter in await deadLetters.ListAsync(MaxListed, cancellationToken))
             {
-                results.Add(await RedriveOneAsync(deadLetter, deadLetters, lanes, now, cancellationToken));
+                results.Add(await RedriveOneAsync(deadLetter, deadLetters, events, lanes, cancellationToken));
             }
         }
 
@@ -83,25 +76,19 @@ internal static class DeadLettersEndpoints
     }
 
     private static async Task<RedriveResult> RedriveOneAsync(
-        DeadLetter deadLetter, IDeadLetterStore deadLetters, ILanePublisher lanes, DateTimeOffset now, CancellationToken cancellationToken)
+        DeadLetter deadLetter, IDeadLetterStore deadLetters, IEventStore events, ILanePublisher lanes, CancellationToken cancellationToken)
     {
         if (deadLetter.Event is not { } accepted)
         {
             return new RedriveResult(deadLetter.Id, RedriveOutcome.Unreadable, "The dead letter's body is not an event; it cannot go back to a lane.");
         }
 
-        var lastSeen = deadLetter.FirstReceivedAt > accepted.AcceptedAt ? deadLetter.FirstReceivedAt : accepted.AcceptedAt;
-        if (now - lastSeen < FifoDeduplicationWindow)
-        {
-            return new RedriveResult(
-                deadLetter.Id,
-                RedriveOutcome.TooEarly,
-                $"The lane would drop it as a duplicate of its first send; retry after {lastSeen + FifoDeduplicationWindow:O}.");
-        }
-
         try
         {
-            await lanes.PublishAsync(accepted, cancellationToken);
+            // A new generation is a new deduplication id: SQS FIFO would silently drop a resend of the id it saw in the
+            // last 5 minutes. An event whose record has expired still goes out, one generation past the dead letter's.
+            var generation = await events.NextGenerationAsync(accepted.EventId, cancellationToken) ?? accepted.Generation + 1;
+            await lanes.PublishAsync(accepted with { Generation = generation }, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -122,7 +109,6 @@ internal enum RedriveOutcome
     Redriven,
     NotFound,
     Unreadable,
-    TooEarly,
     Failed,
 }
 

@@ -189,7 +189,7 @@ public sealed class DynamoEventStore : IEventStore
             foreach (var item in found)
             {
                 oldestYielded ??= DueBuckets.Hour(item.TimeOf(DynamoKeys.DueAt));
-                yield return item.FromJson<AcceptedEvent>(EventJson);
+                yield return ReadEvent(item);
             }
         }
 
@@ -229,6 +229,23 @@ public sealed class DynamoEventStore : IEventStore
         }
     }
 
+    public async Task<int?> NextGenerationAsync(string eventId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        var update = new DynamoUpdate().Add(DynamoDeliveryStore.Generation, 1).Set(UpdatedAt, DynamoAttributes.Time(_time.GetUtcNow()));
+        var request = update.ToRequest(_table, DynamoKeys.Of(DynamoKeys.Event(eventId), DynamoKeys.EventSk), $"attribute_exists({update.Name(DynamoKeys.Pk)})");
+        request.ReturnValues = ReturnValue.UPDATED_NEW;
+        try
+        {
+            var response = await _dynamo.UpdateItemAsync(request, cancellationToken);
+            return (int)response.Attributes.Long(DynamoDeliveryStore.Generation, 1);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
+    }
+
     internal Dictionary<string, AttributeValue> ToItem(AcceptedEvent accepted)
     {
         var submission = accepted.Submission;
@@ -261,10 +278,14 @@ public sealed class DynamoEventStore : IEventStore
 
     private static EventRecord ToRecord(Dictionary<string, AttributeValue> item, IReadOnlyList<NotificationRecord> notifications) =>
         new(
-            item.FromJson<AcceptedEvent>(EventJson),
+            ReadEvent(item),
             SnakeCase<EventStatus>.Parse(item.String(Status)),
             item.TimeOf(UpdatedAt),
             notifications.OrderBy(n => n.Channel).ToList());
+
+    /// <summary>The stored JSON is written once; the generation (deferrals, redrives) lives beside it.</summary>
+    private static AcceptedEvent ReadEvent(Dictionary<string, AttributeValue> item) =>
+        item.FromJson<AcceptedEvent>(EventJson) with { Generation = (int)item.Long(DynamoDeliveryStore.Generation) };
 
     private async Task<Dictionary<string, AttributeValue>?> GetEventItemAsync(string eventId, CancellationToken cancellationToken)
     {

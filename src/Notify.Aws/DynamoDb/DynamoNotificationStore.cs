@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
+using Notify.Core.Delivery;
 using Notify.Core.Events;
 using Notify.Core.Notifications;
 using Notify.Core.Resources;
@@ -28,7 +29,7 @@ public sealed class DynamoNotificationStore : INotificationStore
 
     private readonly IAmazonDynamoDB _dynamo;
     private readonly string _table;
-    private readonly DynamoStoreOptions _options;
+    private readonly DynamoDeliveryStore _rows;
 
     public DynamoNotificationStore(IAmazonDynamoDB dynamo, ResourceNaming naming, IOptions<DynamoStoreOptions> options)
     {
@@ -36,7 +37,7 @@ public sealed class DynamoNotificationStore : INotificationStore
         ArgumentNullException.ThrowIfNull(options);
         _dynamo = dynamo ?? throw new ArgumentNullException(nameof(dynamo));
         _table = naming.Table(NotifyResources.MainTable);
-        _options = options.Value;
+        _rows = new DynamoDeliveryStore(dynamo, naming, options);
     }
 
     /// <summary>
@@ -131,44 +132,10 @@ public sealed class DynamoNotificationStore : INotificationStore
     /// Writes a notification row's state, forward only: nothing is written when the stored status ranks at least as high
     /// (returns false). When an in-app row reaches <c>sent</c>, the unread counter goes up in the same transaction.
     /// </summary>
-    public async Task<bool> UpsertAsync(NotificationRecord record, CancellationToken cancellationToken)
+    public Task<bool> UpsertAsync(NotificationRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var (update, condition) = NotificationItems.ForwardUpdate(record, _options.Retention);
-        var key = NotificationItems.Key(record.EventId, record.Channel);
-        try
-        {
-            if (record.Channel == Channel.InApp && record.Status == NotificationStatus.Sent)
-            {
-                await _dynamo.TransactWriteItemsAsync(
-                    new TransactWriteItemsRequest
-                    {
-                        TransactItems =
-                        [
-                            new TransactWriteItem { Update = update.ToTransactUpdate(_table, key, condition) },
-                            new TransactWriteItem
-                            {
-                                Update = new DynamoUpdate().Add(Unread, 1).ToTransactUpdate(_table, DynamoKeys.Of(DynamoKeys.User(record.UserId), DynamoKeys.InboxSk)),
-                            },
-                        ],
-                    },
-                    cancellationToken);
-            }
-            else
-            {
-                await _dynamo.UpdateItemAsync(update.ToRequest(_table, key, condition), cancellationToken);
-            }
-
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
-        catch (TransactionCanceledException e) when (e.CancellationReasons?.Any(r => r.Code == "ConditionalCheckFailed") == true)
-        {
-            return false;
-        }
+        return _rows.CommitAsync(new DeliveryCommit(record.EventId, [record], null, null, record.UpdatedAt), cancellationToken);
     }
 
     private async Task<NotificationPage> ListFromIndexAsync(

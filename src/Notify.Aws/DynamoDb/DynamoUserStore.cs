@@ -164,6 +164,25 @@ public sealed class DynamoUserStore : IUserStore
         return response.Attributes is { Count: > 0 } old ? ToDevice(old) : null;
     }
 
+    /// <summary>Conditional on the device still existing, so a concurrent delete is not turned back into a half item.</summary>
+    public async Task<bool> DisableDeviceAsync(string userId, string deviceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        var update = new DynamoUpdate().Set("enabled", DynamoAttributes.Bool(false)).Set("disabledAt", DynamoAttributes.Time(now));
+        try
+        {
+            await _dynamo.UpdateItemAsync(
+                update.ToRequest(_table, DynamoKeys.Of(DynamoKeys.User(userId), DynamoKeys.Device(deviceId)), $"attribute_exists({update.Name(DynamoKeys.Pk)})"),
+                cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
     private async Task<Dictionary<string, AttributeValue>?> GetAsync(string userId, string sk, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);

@@ -38,7 +38,7 @@ internal static class NotificationItems
     /// Writes the row's state unless the stored status ranks at least as high (equal is allowed for <c>deferred</c>,
     /// which may repeat). The creation time, index key and expiry are set once; <c>readAt</c> is never touched here.
     /// </summary>
-    public static (DynamoUpdate Update, string Condition) ForwardUpdate(NotificationRecord record, TimeSpan retention)
+    public static (DynamoUpdate Update, string Condition) ForwardUpdate(NotificationRecord record, TimeSpan retention, bool countAttempt = false)
     {
         var update = new DynamoUpdate()
             .SetIfNotExists(DynamoKeys.Gsi1Pk, DynamoAttributes.S(DynamoKeys.UserNotifications(record.UserId)))
@@ -51,9 +51,18 @@ internal static class NotificationItems
             .Set(EventType, DynamoAttributes.S(record.EventType))
             .Set(Status, DynamoAttributes.S(SnakeCase<NotificationStatus>.Name(record.Status)))
             .Set(Rank, DynamoAttributes.N(record.Status.Rank()))
-            .Set(Attempts, DynamoAttributes.N(record.Attempts))
             .Set(Simulated, DynamoAttributes.Bool(record.Simulated))
             .Set(UpdatedAt, DynamoAttributes.Time(record.UpdatedAt));
+
+        // A claim counts an attempt; any other write keeps the count the claims made.
+        if (countAttempt)
+        {
+            update.Add(Attempts, 1);
+        }
+        else
+        {
+            update.SetIfNotExists(Attempts, DynamoAttributes.N(record.Attempts));
+        }
 
         if (!string.IsNullOrEmpty(record.LastError))
         {

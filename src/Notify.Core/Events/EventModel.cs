@@ -68,6 +68,13 @@ public sealed record AcceptedEvent(
 
     public string UserId => Submission.UserId;
 
+    /// <summary>
+    /// How many times the event was put back for later (deferred for quiet hours or a rate limit, redriven from a DLQ).
+    /// Each generation is a new lane message with its own deduplication id (<see cref="LanePolicy"/>): SQS FIFO would
+    /// otherwise drop a re-enqueue within 5 minutes of the first as a duplicate.
+    /// </summary>
+    public int Generation { get; init; }
+
     /// <summary>True when the event waits in DynamoDB for its <c>sendAt</c> instead of going to a lane now.</summary>
     public bool IsScheduled(DateTimeOffset now) => Submission.SendAt is { } at && at > now;
 }

@@ -41,6 +41,9 @@ public interface IEventStore
     /// delay later, so an event the worker never takes is enqueued again; the worker removes it from the due index.
     /// </summary>
     Task MarkEnqueuedAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>Moves the event to its next generation (a redrive); null when the event is not stored (expired).</summary>
+    Task<int?> NextGenerationAsync(string eventId, CancellationToken cancellationToken);
 }
 
 /// <summary>Puts accepted events on their priority lane. Throws when the enqueue failed: the caller must not answer 202.</summary>

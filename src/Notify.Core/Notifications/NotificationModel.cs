@@ -30,7 +30,10 @@ public static class NotificationStatusRank
         NotificationStatus.Pending => 0,
         NotificationStatus.Deferred => 1,
         NotificationStatus.Sending => 2,
-        NotificationStatus.Delivered or NotificationStatus.Bounced or NotificationStatus.Complained => 4,
+        NotificationStatus.Delivered => 4,
+
+        // A complaint arrives after the delivery receipt and must still land; a bounce can follow a delivery delay.
+        NotificationStatus.Bounced or NotificationStatus.Complained => 5,
         _ => 3,
     };
 

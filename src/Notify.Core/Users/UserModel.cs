@@ -62,6 +62,9 @@ public interface IUserStore
     Task PutDeviceAsync(string userId, Device device, CancellationToken cancellationToken);
 
     Task<Device?> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>Marks a device disabled (its endpoint was disabled or invalidated by the provider); false when it is gone.</summary>
+    Task<bool> DisableDeviceAsync(string userId, string deviceId, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>Registers push tokens with the provider (SNS platform endpoints) and removes them.</summary>

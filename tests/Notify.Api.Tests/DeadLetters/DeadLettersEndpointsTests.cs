@@ -35,7 +35,7 @@ public sealed class DeadLettersEndpointsTests(ApiFixture api) : IClassFixture<Ap
     }
 
     [Fact]
-    public async Task Should_redrive_every_dead_letter_when_no_ids_are_given_except_those_the_fifo_window_would_drop()
+    public async Task Should_redrive_every_readable_dead_letter_when_no_ids_are_given_even_within_the_fifo_deduplication_window()
     {
         using var client = api.CreateClient();
         var old = await SeedAsync(Priority.Low, DateTimeOffset.UtcNow.AddMinutes(-30));
@@ -50,11 +50,11 @@ public sealed class DeadLettersEndpointsTests(ApiFixture api) : IClassFixture<Ap
         var outcomes = (await response.JsonAsync()).GetProperty("results").EnumerateArray()
             .ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("outcome").GetString());
         Assert.Equal("redriven", outcomes[old.Id]);
-        Assert.Equal("too_early", outcomes[recent.Id]);
+        Assert.Equal("redriven", outcomes[recent.Id]);
         Assert.Equal("unreadable", outcomes[unreadable.Id]);
         Assert.Single((await api.DrainEventAsync(old.EventId))[Priority.Low]);
-        Assert.Empty((await api.DrainEventAsync(recent.EventId))[Priority.Low]);
-        Assert.NotNull(await Store.GetAsync(recent.Id, TestContext.Current.CancellationToken));
+        Assert.Single((await api.DrainEventAsync(recent.EventId))[Priority.Low]);
+        Assert.Null(await Store.GetAsync(recent.Id, TestContext.Current.CancellationToken));
         Assert.NotNull(await Store.GetAsync(unreadable.Id, TestContext.Current.CancellationToken));
     }
 
