@@ -1,6 +1,8 @@
 using Notify.Api;
 using Notify.Api.Apis;
 using Notify.Aws;
+using Notify.Aws.Readiness;
+using Notify.ServiceDefaults.Health;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +10,9 @@ builder.AddServiceDefaults();
 builder.Services.AddNotifyAws(builder.Configuration);
 builder.Services.AddNotifyStores(builder.Configuration);
 builder.AddNotifyApi();
+builder.Services.AddHealthChecks()
+    .AddAwsReadinessCheck("dynamodb", AwsReadinessProbes.MainTableAsync)
+    .AddAwsReadinessCheck("sqs-lanes", AwsReadinessProbes.LanesAsync);
 
 var app = builder.Build();
 

@@ -20,8 +20,8 @@ public static class DynamoDbClientFactory
             MaxErrorRetry = Math.Max(0, retry.MaxAttempts - 1),
             Timeout = retry.AttemptTimeout,
 
-            // Route the SDK's HTTP through a handler that counts requests on the same meter as Notify's own clients,
-            // so "AWS requests per accepted event" includes DynamoDB.
+            // Route the SDK's HTTP through a handler that counts and traces requests like Notify's own clients, so
+            // "AWS requests per accepted event" and the traces include DynamoDB.
             HttpClientFactory = new CountingHttpClientFactory(),
         };
 
@@ -42,7 +42,7 @@ public static class DynamoDbClientFactory
     private sealed class CountingHttpClientFactory : HttpClientFactory
     {
         public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
-            new(new CountingHandler { InnerHandler = AwsTransport.CreateHandler() }) { Timeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(100) };
+            new(new TelemetryHandler { InnerHandler = AwsTransport.CreateHandler() }) { Timeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(100) };
 
         // One client for the process, as the SDK's own factory would cache it.
         public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;
@@ -52,16 +52,35 @@ public static class DynamoDbClientFactory
         public override string GetConfigUniqueString(IClientConfig clientConfig) => "notify-dynamodb";
     }
 
-    private sealed class CountingHandler : DelegatingHandler
+    /// <summary>
+    /// Counts each HTTP attempt on Notify's meter and traces it as a client span (<c>DynamoDB.{operation}</c>) beside the
+    /// spans of Notify's own clients; the SDK retries inside, so a retried call shows one span per attempt.
+    /// </summary>
+    private sealed class TelemetryHandler : DelegatingHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var target = request.Headers.TryGetValues("X-Amz-Target", out var values) ? values.FirstOrDefault() : null;
+            var operation = target?[(target.IndexOf('.', StringComparison.Ordinal) + 1)..] ?? "unknown";
             AwsTelemetry.Requests.Add(
                 1,
                 new KeyValuePair<string, object?>("service", AwsService.DynamoDb.ServiceId),
-                new KeyValuePair<string, object?>("operation", target?[(target.IndexOf('.', StringComparison.Ordinal) + 1)..] ?? "unknown"));
-            return base.SendAsync(request, cancellationToken);
+                new KeyValuePair<string, object?>("operation", operation));
+            using var activity = AwsTelemetry.Source.StartActivity($"{AwsService.DynamoDb.ServiceId}.{operation}", System.Diagnostics.ActivityKind.Client);
+            activity?.SetTag("rpc.system", "aws-api").SetTag("rpc.service", AwsService.DynamoDb.ServiceId).SetTag("rpc.method", operation)
+                .SetTag("server.address", request.RequestUri?.Host);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (activity is not null)
+            {
+                activity.SetTag("http.response.status_code", (int)response.StatusCode);
+                activity.SetTag("aws.request_id", response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null);
+                if (!response.IsSuccessStatusCode)
+                {
+                    activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            return response;
         }
     }
 }

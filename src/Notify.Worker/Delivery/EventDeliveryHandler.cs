@@ -132,7 +132,7 @@ public sealed partial class EventDeliveryHandler(
             var send = run.Sends[i];
             var claim = await store.ClaimAsync(
                 new ClaimRequest(run.Event, send.Channel, run.Now, run.Now + _options.ClaimLease, send.Channel is Channel.Email or Channel.InApp,
-                    RateLimitFor(run.Event, run.Now), takeEvent, send.Content),
+                    RateLimitFor(run, send.Channel), takeEvent, send.Content),
                 cancellationToken);
             switch (claim)
             {
@@ -308,9 +308,18 @@ public sealed partial class EventDeliveryHandler(
         }
     }
 
-    private RateLimitCharge? RateLimitFor(AcceptedEvent accepted, DateTimeOffset now)
+    private RateLimitCharge? RateLimitFor(DeliveryRun run, Channel channel)
     {
+        var accepted = run.Event;
+        var now = run.Now;
         if (accepted.Priority == Priority.High && _rateLimits.HighPriorityBypasses)
+        {
+            return null;
+        }
+
+        // A notification counts once: a row claimed before was charged then, and its retries (transient failures, a
+        // redrive) must not use up the user's window, or one flaky send would hold back the user's next notifications.
+        if (run.Record?.Notifications.Any(n => n.Channel == channel && n.Attempts > 0) == true)
         {
             return null;
         }
@@ -322,13 +331,8 @@ public sealed partial class EventDeliveryHandler(
         return new RateLimitCharge(scope, start, window, limit);
     }
 
-    /// <summary>Doubles with each receive, with jitter so that a burst of failures does not come back as one burst.</summary>
-    private TimeSpan Backoff(int receiveCount)
-    {
-        var exponent = Math.Clamp(receiveCount - 1, 0, 20);
-        var ceiling = Math.Min(_options.RetryBaseDelay.TotalSeconds * Math.Pow(2, exponent), _options.RetryMaxDelay.TotalSeconds);
-        return TimeSpan.FromSeconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
-    }
+    private TimeSpan Backoff(int receiveCount) =>
+        RetryBackoff.ForReceiveCount(receiveCount, Random.Shared.NextDouble(), _options.RetryBaseDelay, _options.RetryMaxDelay);
 
     private static string ResultName(SendResult result) => result switch
     {

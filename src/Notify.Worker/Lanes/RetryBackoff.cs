@@ -9,15 +9,16 @@ public static class RetryBackoff
     public static readonly TimeSpan MaxFailureDelay = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// 2^(n-1) s for the n-th receive, capped at 5 min, scaled into its upper half by <paramref name="jitter"/> (0–1) so
-    /// the messages of one failing burst do not all come back together.
+    /// <paramref name="baseDelay"/> (1 s) × 2^(n-1) for the n-th receive, capped at <paramref name="maxDelay"/> (5 min),
+    /// scaled into its upper half by <paramref name="jitter"/> (0–1) so the messages of one failing burst do not all come
+    /// back together.
     /// </summary>
-    public static TimeSpan ForReceiveCount(int receiveCount, double jitter)
+    public static TimeSpan ForReceiveCount(int receiveCount, double jitter, TimeSpan? baseDelay = null, TimeSpan? maxDelay = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(jitter, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(jitter, 1);
         var exponent = Math.Clamp(receiveCount, 1, 31) - 1;
-        var seconds = Math.Min(Math.Pow(2, exponent), MaxFailureDelay.TotalSeconds);
+        var seconds = Math.Min((baseDelay ?? TimeSpan.FromSeconds(1)).TotalSeconds * Math.Pow(2, exponent), (maxDelay ?? MaxFailureDelay).TotalSeconds);
         return TimeSpan.FromSeconds(seconds * (0.5 + (0.5 * jitter)));
     }
 

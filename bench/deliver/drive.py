@@ -1,0 +1,93 @@
+"""Drives Notify.Api for bench/deliver.sh: posts events and reads back when each was sent (server-side timestamps)."""
+import concurrent.futures as futures
+import json
+import os
+import statistics
+import sys
+import time
+import urllib.request
+from datetime import datetime
+
+KEY = os.environ["NOTIFY_ADMIN_KEY"]
+TYPE = "bench.deliver"
+
+
+def call(base, method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method,
+                                     headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read() or b"null")
+
+
+def event(run, i):
+    return {"eventId": f"{run}-{i}", "eventType": TYPE, "userId": f"{run}-user-{i % 200}", "channels": ["email"],
+            "payload": {"n": i}, "recipient": {"email": f"user{i % 200}@example.com"}, "priority": "high"}
+
+
+def parse(ts):
+    return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+
+
+def sent_latencies(base, ids, deadline):
+    """Polls until every event is final; returns POST→sent seconds per sent event and the count not sent."""
+    pending, latencies, failed = set(ids), [], 0
+    while pending and time.time() < deadline:
+        for event_id in list(pending):
+            e = call(base, "GET", f"/api/events/{event_id}")
+            if e["status"] in ("completed", "partially_failed", "failed"):
+                pending.discard(event_id)
+                row = e["notifications"][0]
+                if row["status"] == "sent":
+                    latencies.append((parse(row["transitions"]["sent"]) - parse(e["acceptedAt"])).total_seconds())
+                else:
+                    failed += 1
+        time.sleep(0.5)
+    return latencies, failed + len(pending), max(parse(call(base, "GET", f"/api/events/{i}")["notifications"][0]["updatedAt"]) for i in ids)
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    mode, base = sys.argv[1], sys.argv[2]
+    if mode == "setup":
+        call(base, "PUT", f"/api/templates/{TYPE}/email/en", {"subject": "Order {{n}}", "text": "Your order {{n}} shipped."})
+        return
+    if mode == "steady":
+        rate, seconds, run = float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+        total = int(rate * seconds)
+        start = time.time()
+        with futures.ThreadPoolExecutor(8) as pool:
+            jobs = []
+            for i in range(total):
+                delay = start + i / rate - time.time()
+                if delay > 0:
+                    time.sleep(delay)
+                jobs.append(pool.submit(call, base, "POST", "/api/events", event(run, i)))
+            for job in jobs:
+                job.result()
+        latencies, lost, _ = sent_latencies(base, [f"{run}-{i}" for i in range(total)], time.time() + 120)
+        print(f"steady {rate:g}/s for {seconds:g}s: {total} events")
+        print(f"delivered {len(latencies)} (not sent: {lost})")
+        if latencies:
+            print(f"POST->sent p50 {pct(latencies, 50) * 1000:.0f} ms, p99 {pct(latencies, 99) * 1000:.0f} ms")
+        return
+    if mode == "burst":
+        count, run = int(sys.argv[3]), sys.argv[4]
+        ids = []
+        first = None
+        for offset in range(0, count, 100):
+            batch = [event(run, i) for i in range(offset, min(count, offset + 100))]
+            answer = call(base, "POST", "/api/events/batch", {"events": batch})
+            first = first or time.time()
+            ids += [b["eventId"] for b in batch]
+        accepted_at = min(parse(call(base, "GET", f"/api/events/{i}")["acceptedAt"]) for i in ids[:10])
+        latencies, lost, last = sent_latencies(base, ids, time.time() + 300)
+        span = (last - accepted_at).total_seconds()
+        print(f"burst of {count}: delivered {len(latencies)} (not sent: {lost}) in {span:.1f} s → {len(latencies) / span:.1f} deliveries/s")
+
+
+main()
