@@ -33,6 +33,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddQueueConsumer<DeadLetterHandler>(configuration, NotifyResources.LowLaneDlq.Name);
         services.AddQueueConsumer<ProviderFeedbackHandler>(configuration, NotifyResources.Feedback.Name);
         services.AddHostedService<DueEventSweepService>();
+        services.AddHostedService<QueueDepthSampler>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Notify.Api.Auth;
@@ -52,6 +53,11 @@ internal sealed partial class EventIngestion(
     TimeProvider time,
     ILogger<EventIngestion> logger)
 {
+    private static readonly Meter Meter = new("Notify.Api");
+
+    private static readonly Counter<long> Events = Meter.CreateCounter<long>(
+        "notify.events", "{event}", "Events answered by the ingestion API, by outcome (accepted, scheduled, duplicate, rejected), reason and priority.");
+
     private readonly PriorityResolver _priorities = new(options.Value.DefaultPriorities);
 
     public IngestionOptions Options { get; } = options.Value;
@@ -62,10 +68,35 @@ internal sealed partial class EventIngestion(
         var parsed = EventSubmissionParser.Parse(body, now);
         return parsed.IsValid
             ? await IngestAsync(parsed.Value, caller, trace, now, cancellationToken)
-            : new IngestionOutcome.Invalid(parsed.Errors);
+            : Reject(parsed.Errors);
     }
 
-    public async Task<IngestionOutcome> IngestAsync(EventSubmission submission, ApiCaller caller, TraceContext trace, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>An event refused by validation (counted like every other outcome).</summary>
+    public IngestionOutcome Reject(IReadOnlyDictionary<string, string[]> errors) => Count(new IngestionOutcome.Invalid(errors), priority: null);
+
+    public async Task<IngestionOutcome> IngestAsync(EventSubmission submission, ApiCaller caller, TraceContext trace, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Count(await IngestValidAsync(submission, caller, trace, now, cancellationToken), _priorities.Resolve(submission));
+
+    private static IngestionOutcome Count(IngestionOutcome outcome, Priority? priority)
+    {
+        var (name, reason) = outcome switch
+        {
+            IngestionOutcome.Accepted { Scheduled: true } => ("scheduled", "none"),
+            IngestionOutcome.Accepted => ("accepted", "none"),
+            IngestionOutcome.Duplicate => ("duplicate", "none"),
+            IngestionOutcome.Invalid => ("rejected", "invalid"),
+            IngestionOutcome.Conflict => ("rejected", "conflict"),
+            _ => ("rejected", "enqueue_failed"),
+        };
+        Events.Add(
+            1,
+            new KeyValuePair<string, object?>("outcome", name),
+            new KeyValuePair<string, object?>("reason", reason),
+            new KeyValuePair<string, object?>("priority", priority?.ToString().ToLowerInvariant() ?? "unknown"));
+        return outcome;
+    }
+
+    private async Task<IngestionOutcome> IngestValidAsync(EventSubmission submission, ApiCaller caller, TraceContext trace, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var accepted = new AcceptedEvent(
             submission,

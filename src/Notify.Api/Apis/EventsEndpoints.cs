@@ -114,7 +114,7 @@ internal static class EventsEndpoints
                 var item = items[index];
                 var outcome = item.IsValid
                     ? await ingestion.IngestAsync(item.Value, caller, trace, now, ct)
-                    : new IngestionOutcome.Invalid(item.Errors);
+                    : ingestion.Reject(item.Errors);
                 results[index] = BatchItemResult.From(index, outcome, EventIdOf(raw[index]));
             });
 

@@ -21,8 +21,8 @@ public static class DeliveryTelemetry
     private static readonly Counter<long> Deliveries = Meter.CreateCounter<long>(
         "notify.deliveries", "{notification}", "Notification rows reaching a final status, by channel and status.");
 
-    private static readonly Histogram<double> AcceptedToSent = Meter.CreateHistogram(
-        "notify.delivery.latency", "s", "From the API accepting the event to the provider accepting the notification.",
+    private static readonly Histogram<double> AcceptedToFinal = Meter.CreateHistogram(
+        "notify.delivery.latency", "s", "From the API accepting the event to the notification's final status (sent, failed, skipped...).",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600] });
 
     private static readonly Histogram<double> ProviderCall = Meter.CreateHistogram(
@@ -51,9 +51,13 @@ public static class DeliveryTelemetry
     {
         var channel = new KeyValuePair<string, object?>("channel", Wire(row.Channel));
         Deliveries.Add(1, channel, new KeyValuePair<string, object?>("status", Wire(row.Status)));
-        if (row.Status == NotificationStatus.Sent && !row.Simulated)
+        if (!row.Simulated)
         {
-            AcceptedToSent.Record((now - accepted.AcceptedAt).TotalSeconds, channel, new KeyValuePair<string, object?>("priority", accepted.Priority.ToString().ToLowerInvariant()));
+            AcceptedToFinal.Record(
+                (now - accepted.AcceptedAt).TotalSeconds,
+                channel,
+                new KeyValuePair<string, object?>("priority", accepted.Priority.ToString().ToLowerInvariant()),
+                new KeyValuePair<string, object?>("status", Wire(row.Status)));
         }
     }
 
