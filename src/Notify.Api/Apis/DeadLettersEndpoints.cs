@@ -17,7 +17,7 @@ internal static class DeadLettersEndpoints
     public static IEndpointRouteBuilder MapDeadLettersEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/dead-letters").WithTags("Dead letters").RequireAuthorization(ApiPolicies.Admin);
-        group.MapGet("/", ListAsync).WithName("ListDeadLetters");
+        group.MapGet("", ListAsync).WithName("ListDeadLetters");
         group.MapPost("/redrive", RedriveAsync)
             .WithName("RedriveDeadLetters")
             .WithRequestExample("""{"ids":["dl_01HZX3"]}""");

@@ -28,7 +28,7 @@ internal static class EventsEndpoints
     {
         var group = app.MapGroup("/api/events").WithTags("Events");
 
-        group.MapPost("/", PostAsync)
+        group.MapPost("", PostAsync)
             .WithName("PostEvent")
             .RequireAuthorization(ApiPolicies.Send)
             .Accepts<EventSubmission>("application/json")

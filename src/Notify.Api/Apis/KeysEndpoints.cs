@@ -14,11 +14,11 @@ internal static class KeysEndpoints
     public static IEndpointRouteBuilder MapKeysEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/keys").WithTags("API keys").RequireAuthorization(ApiPolicies.Admin);
-        group.MapPost("/", CreateAsync)
+        group.MapPost("", CreateAsync)
             .WithName("CreateKey")
             .Accepts<ApiKeyRequest>("application/json")
             .WithRequestExample("""{ "name": "checkout service", "scopes": ["send"], "mode": "live" }""");
-        group.MapGet("/", ListAsync).WithName("ListKeys");
+        group.MapGet("", ListAsync).WithName("ListKeys");
         group.MapDelete("/{id}", RevokeAsync).WithName("RevokeKey");
         return app;
     }

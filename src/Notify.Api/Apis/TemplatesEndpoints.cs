@@ -21,7 +21,7 @@ internal static class TemplatesEndpoints
     {
         var group = app.MapGroup("/api/templates").WithTags("Templates");
 
-        group.MapGet("/", ListAsync).WithName("ListTemplates").RequireAuthorization(ApiPolicies.Read);
+        group.MapGet("", ListAsync).WithName("ListTemplates").RequireAuthorization(ApiPolicies.Read);
         group.MapGet("/{eventType}/{channel}/{locale}", GetAsync).WithName("GetTemplate").RequireAuthorization(ApiPolicies.Read);
         group.MapPut("/{eventType}/{channel}/{locale}", PutAsync)
             .WithName("PutTemplate")
