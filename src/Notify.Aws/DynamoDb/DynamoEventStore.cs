@@ -115,8 +115,9 @@ public sealed class DynamoEventStore : IEventStore
             {
                 eventItem = item;
             }
-            else if (sk?.StartsWith(DynamoKeys.NotificationSkPrefix, StringComparison.Ordinal) == true)
+            else if (sk?.StartsWith(DynamoKeys.NotificationSkPrefix, StringComparison.Ordinal) == true && item.ContainsKey(NotificationItems.Status))
             {
+                // (A row without a status is moto showing an UpdateItem half-applied; DynamoDB never exposes one.)
                 notifications.Add(NotificationItems.ToRecord(item));
             }
         }

@@ -13,10 +13,12 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// How long a claim holds a channel. A worker that dies mid-send leaves the claim; after the lease, email and in-app
-    /// are sent again, SMS and push become <c>unknown</c>. Longer than any provider call with its retries.
+    /// are sent again, SMS and push become <c>unknown</c>. Shorter than the lanes' visibility timeout (60 s), so the message
+    /// a dead worker leaves behind finds the lease over when it comes back, instead of spending a receive on waiting; a
+    /// live worker keeps its message invisible however long the provider takes, so nobody else claims meanwhile.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
-    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(45);
 
     /// <summary>First backoff after a transient failure; doubles with each receive of the message (SQS counts them).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

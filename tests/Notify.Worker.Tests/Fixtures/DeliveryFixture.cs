@@ -50,6 +50,12 @@ public class DeliveryFixture : IAsyncLifetime
     /// <summary>False for fixtures that run the worker as a separate process instead.</summary>
     protected virtual bool StartWorkerInProcess => true;
 
+    /// <summary>Runs last in <see cref="InitializeAsync"/>, with AWS provisioned and the API up: a derived fixture starts what it adds.</summary>
+    protected virtual ValueTask OnStartedAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Runs first in <see cref="DisposeAsync"/>, while AWS is still up: a derived fixture stops what it added.</summary>
+    protected virtual ValueTask OnStoppingAsync() => ValueTask.CompletedTask;
+
     public async ValueTask InitializeAsync()
     {
         _aws = await LocalAws.StartAsync(new LocalAwsOptions());
@@ -76,6 +82,8 @@ public class DeliveryFixture : IAsyncLifetime
         {
             StartWorker();
         }
+
+        await OnStartedAsync();
     }
 
     /// <summary>
@@ -99,10 +107,10 @@ public class DeliveryFixture : IAsyncLifetime
         _ = _worker.Services;
     }
 
-    /// <summary>Backoffs of a second or two, sweeps every 200 ms, no template cache, quick shutdown.</summary>
+    /// <summary>Backoffs of a second or two, a sweep every second, no template cache, quick shutdown.</summary>
     public static IReadOnlyDictionary<string, string?> FastWorkerSettings { get; } = new Dictionary<string, string?>
     {
-        ["Notify:Sweep:Interval"] = "00:00:00.200",
+        ["Notify:Sweep:Interval"] = "00:00:01",
         ["Notify:Worker:Delivery:RetryBaseDelay"] = "00:00:01",
         ["Notify:Worker:Delivery:RetryMaxDelay"] = "00:00:02",
         ["Notify:Worker:Delivery:TemplateCacheDuration"] = "00:00:00",
@@ -228,6 +236,7 @@ public class DeliveryFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        await OnStoppingAsync();
         if (_worker is not null)
         {
             await _worker.DisposeAsync();
