@@ -69,9 +69,14 @@ internal static class NotificationItems
             update.Set(LastError, DynamoAttributes.S(record.LastError));
         }
 
+        // The reason explains the current status (a sent row is not "rate_limited" any more); the last error stays as history.
         if (!string.IsNullOrEmpty(record.Reason))
         {
             update.Set(Reason, DynamoAttributes.S(record.Reason));
+        }
+        else
+        {
+            update.Remove(Reason);
         }
 
         if (record.Content is { } content && ToMap(content) is { Count: > 0 } map)

@@ -226,9 +226,11 @@ internal sealed partial class MessagePump : IDisposable
                 return;
             }
 
-            foreach (var message in usable)
+            // One user's messages (a FIFO group) run one after the other, in the order received: SQS may hand several of a
+            // group over in one receive, and running them at once would let a later notification overtake an earlier one.
+            foreach (var group in usable.GroupBy(m => m.Attributes.GetValueOrDefault(MessageSystemAttributeName.MessageGroupId) ?? m.MessageId, StringComparer.Ordinal))
             {
-                Dispatch(queue, message, leaseFrom);
+                Dispatch(queue, [.. group], leaseFrom);
             }
 
             if (usable.Count == 0 && _options.WaitTimeSeconds == 0 && !await PauseAsync(EmptyPollPause, stoppingToken))
@@ -340,19 +342,44 @@ internal sealed partial class MessagePump : IDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private void Dispatch(ResolvedQueue queue, Message message, DateTimeOffset leaseFrom)
+    private void Dispatch(ResolvedQueue queue, List<Message> group, DateTimeOffset leaseFrom)
     {
-        var receiveCount = message.Attributes.TryGetValue(MessageSystemAttributeName.ApproximateReceiveCount, out var count)
-            && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
-        var sentAt = message.Attributes.TryGetValue(MessageSystemAttributeName.SentTimestamp, out var sent)
-            && long.TryParse(sent, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : leaseFrom;
-        var inFlight = new InFlightMessage(queue, new LaneMessage(queue.Lane, queue.Url, message, receiveCount, sentAt) { QueueName = queue.Name }, leaseFrom);
-        _leases.Track(inFlight);
-        _metrics.InFlight(queue.Name, 1);
-        _ = Task.Run(() => HandleAsync(inFlight), CancellationToken.None);
+        var messages = new List<InFlightMessage>(group.Count);
+        foreach (var message in group)
+        {
+            var receiveCount = message.Attributes.TryGetValue(MessageSystemAttributeName.ApproximateReceiveCount, out var count)
+                && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
+            var sentAt = message.Attributes.TryGetValue(MessageSystemAttributeName.SentTimestamp, out var sent)
+                && long.TryParse(sent, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : leaseFrom;
+            var inFlight = new InFlightMessage(queue, new LaneMessage(queue.Lane, queue.Url, message, receiveCount, sentAt) { QueueName = queue.Name }, leaseFrom);
+            _leases.Track(inFlight);
+            _metrics.InFlight(queue.Name, 1);
+            messages.Add(inFlight);
+        }
+
+        _ = Task.Run(() => HandleGroupAsync(messages), CancellationToken.None);
     }
 
-    private async Task HandleAsync(InFlightMessage message)
+    /// <summary>
+    /// Handles a group's messages in order. Once one is not deleted (it is retried later), the rest go back to the queue
+    /// behind it: FIFO keeps the group blocked while that one is hidden, so they come back after it, in order.
+    /// </summary>
+    private async Task HandleGroupAsync(List<InFlightMessage> messages)
+    {
+        var blocked = false;
+        foreach (var message in messages)
+        {
+            if (blocked)
+            {
+                await FinishAsync(message, MessageDisposition.Release, "release");
+                continue;
+            }
+
+            blocked = await HandleAsync(message) is not MessageDisposition.DeleteMessage;
+        }
+    }
+
+    private async Task<MessageDisposition> HandleAsync(InFlightMessage message)
     {
         var started = _time.GetTimestamp();
         MessageDisposition disposition;
@@ -382,6 +409,12 @@ internal sealed partial class MessagePump : IDisposable
         }
 
         _metrics.HandlerDuration(message.Queue.Name, _time.GetElapsedTime(started));
+        await FinishAsync(message, disposition, outcome);
+        return disposition;
+    }
+
+    private async Task FinishAsync(InFlightMessage message, MessageDisposition disposition, string outcome)
+    {
         if (!message.TryFinish(out var extension))
         {
             return; // Shutdown released it while the handler ran on.
