@@ -34,6 +34,9 @@ public sealed class DueEventSweepServiceTests : IAsyncLifetime
             web.UseSetting("Notify:Store:SweepDelay", "00:00:01");
             web.UseSetting("Notify:Store:DueLookback", "00:10:00");
             web.UseSetting("Notify:Sweep:Interval", "00:00:00.200");
+
+            // The test reads the lanes itself: the worker's lane consumer would take the messages first.
+            web.UseSetting("Notify:Worker:Lanes:Enabled", "false");
             web.UseSetting("Logging:LogLevel:Default", "Warning");
         });
         _ = _worker.Services; // Starts the host and its hosted services.
