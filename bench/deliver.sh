@@ -40,10 +40,11 @@ cpu_ms() { awk '{ print ($14 + $15) * 10 }' "/proc/$worker_pid/stat"; }
 aws_requests() { curl -s "http://127.0.0.1:$worker_port/metrics" | awk '/^notify_aws_requests_total/ { s += $NF } END { print s + 0 }'; }
 
 python3 bench/deliver/drive.py setup "http://127.0.0.1:$api_port"
-python3 bench/deliver/drive.py steady "http://127.0.0.1:$api_port" 10 5 warm >/dev/null   # JIT, pools, moto backends
+metrics="http://127.0.0.1:$worker_port/metrics"
+python3 bench/deliver/drive.py steady "http://127.0.0.1:$api_port" "$metrics" 10 5 warm >/dev/null   # JIT, pools, moto backends
 cpu0=$(cpu_ms); aws0=$(aws_requests)
-delivered=$(python3 bench/deliver/drive.py steady "http://127.0.0.1:$api_port" "$rate" "$seconds" "run-$$" | tee /dev/stderr | awk '/^delivered/ { print $2 }')
+delivered=$(python3 bench/deliver/drive.py steady "http://127.0.0.1:$api_port" "$metrics" "$rate" "$seconds" "run-$$" | tee /dev/stderr | awk '/^delivered/ { print $2 }')
 cpu1=$(cpu_ms); aws1=$(aws_requests)
 awk -v c=$((cpu1 - cpu0)) -v a=$((aws1 - aws0)) -v n="$delivered" 'BEGIN {
   if (n > 0) { printf "worker CPU per delivered notification:   %.0f us\n", c * 1000 / n; printf "worker AWS requests per notification:    %.2f\n", a / n } }'
-python3 bench/deliver/drive.py burst "http://127.0.0.1:$api_port" "$burst" "burst-$$"
+python3 bench/deliver/drive.py burst "http://127.0.0.1:$api_port" "$metrics" "$burst" "burst-$$"

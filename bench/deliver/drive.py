@@ -29,21 +29,26 @@ def parse(ts):
     return datetime.fromisoformat(ts.replace("Z", "+00:00"))
 
 
-def sent_latencies(base, ids, deadline):
-    """Polls until every event is final; returns POST→sent seconds per sent event and the count not sent."""
-    pending, latencies, failed = set(ids), [], 0
-    while pending and time.time() < deadline:
-        for event_id in list(pending):
-            e = call(base, "GET", f"/api/events/{event_id}")
-            if e["status"] in ("completed", "partially_failed", "failed"):
-                pending.discard(event_id)
-                row = e["notifications"][0]
-                if row["status"] == "sent":
-                    latencies.append((parse(row["transitions"]["sent"]) - parse(e["acceptedAt"])).total_seconds())
-                else:
-                    failed += 1
-        time.sleep(0.5)
-    return latencies, failed + len(pending), max(parse(call(base, "GET", f"/api/events/{i}")["notifications"][0]["updatedAt"]) for i in ids)
+def delivered_total(metrics_url):
+    text = urllib.request.urlopen(metrics_url, timeout=30).read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith("notify_deliveries_total{"))
+
+
+def sent_latencies(base, metrics_url, ids, baseline, deadline):
+    """Waits on the worker's own counter (cheap) until every event has a final row, then reads each event once."""
+    while delivered_total(metrics_url) < baseline + len(ids) and time.time() < deadline:
+        time.sleep(1)
+    latencies, failed, last = [], 0, None
+    for event_id in ids:
+        e = call(base, "GET", f"/api/events/{event_id}")
+        rows = e["notifications"]
+        if rows and rows[0]["status"] == "sent":
+            sent = parse(rows[0]["transitions"]["sent"])
+            latencies.append((sent - parse(e["acceptedAt"])).total_seconds())
+            last = sent if last is None or sent > last else last
+        else:
+            failed += 1
+    return latencies, failed, last
 
 
 def pct(values, p):
@@ -52,13 +57,14 @@ def pct(values, p):
 
 
 def main():
-    mode, base = sys.argv[1], sys.argv[2]
+    mode, base, metrics = sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None
     if mode == "setup":
         call(base, "PUT", f"/api/templates/{TYPE}/email/en", {"subject": "Order {{n}}", "text": "Your order {{n}} shipped."})
         return
     if mode == "steady":
-        rate, seconds, run = float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+        rate, seconds, run = float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
         total = int(rate * seconds)
+        baseline = delivered_total(metrics)
         start = time.time()
         with futures.ThreadPoolExecutor(8) as pool:
             jobs = []
@@ -69,23 +75,22 @@ def main():
                 jobs.append(pool.submit(call, base, "POST", "/api/events", event(run, i)))
             for job in jobs:
                 job.result()
-        latencies, lost, _ = sent_latencies(base, [f"{run}-{i}" for i in range(total)], time.time() + 120)
+        latencies, lost, _ = sent_latencies(base, metrics, [f"{run}-{i}" for i in range(total)], baseline, time.time() + 300)
         print(f"steady {rate:g}/s for {seconds:g}s: {total} events")
         print(f"delivered {len(latencies)} (not sent: {lost})")
         if latencies:
             print(f"POST->sent p50 {pct(latencies, 50) * 1000:.0f} ms, p99 {pct(latencies, 99) * 1000:.0f} ms")
         return
     if mode == "burst":
-        count, run = int(sys.argv[3]), sys.argv[4]
+        count, run = int(sys.argv[4]), sys.argv[5]
+        baseline = delivered_total(metrics)
         ids = []
-        first = None
         for offset in range(0, count, 100):
             batch = [event(run, i) for i in range(offset, min(count, offset + 100))]
-            answer = call(base, "POST", "/api/events/batch", {"events": batch})
-            first = first or time.time()
+            call(base, "POST", "/api/events/batch", {"events": batch})
             ids += [b["eventId"] for b in batch]
         accepted_at = min(parse(call(base, "GET", f"/api/events/{i}")["acceptedAt"]) for i in ids[:10])
-        latencies, lost, last = sent_latencies(base, ids, time.time() + 300)
+        latencies, lost, last = sent_latencies(base, metrics, ids, baseline, time.time() + 600)
         span = (last - accepted_at).total_seconds()
         print(f"burst of {count}: delivered {len(latencies)} (not sent: {lost}) in {span:.1f} s → {len(latencies) / span:.1f} deliveries/s")
 

@@ -40,112 +40,100 @@ public sealed class DynamoDeliveryStore : IDeliveryStore
         _options = options.Value;
     }
 
+    /// <remarks>
+    /// Plain conditional writes, no transaction: the rate-limit counter first (refused → <see cref="ClaimOutcome.RateLimited"/>,
+    /// nothing claimed), then the claim. A claim refused after the charge leaves one charge too many in that window, which
+    /// errs on the side of sending less. (Transactions would save a request but cost twice the capacity, and moto copies
+    /// the whole table for each one.)
+    /// </remarks>
     public async Task<ClaimOutcome> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var key = NotificationItems.Key(request.Event.EventId, request.Channel);
-        var (claim, condition) = ClaimUpdate(request);
-        var items = new List<TransactWriteItem> { new() { Update = claim.ToTransactUpdate(_table, key, condition) } };
-        var rateLimitIndex = -1;
         if (request.RateLimit is { } charge)
         {
-            rateLimitIndex = items.Count;
             var counter = new DynamoUpdate().Add(Count, 1).Set(DynamoKeys.Ttl, DynamoAttributes.N(DynamoAttributes.EpochSeconds(charge.WindowEnd + TimeSpan.FromHours(1))));
             var counterCondition = $"attribute_not_exists({counter.Name(Count)}) OR {counter.Name(Count)} < {counter.Value(DynamoAttributes.N(charge.Limit))}";
-            items.Add(new TransactWriteItem { Update = counter.ToTransactUpdate(_table, RateLimitKey(request.Event.UserId, charge), counterCondition) });
+            try
+            {
+                await _dynamo.UpdateItemAsync(counter.ToRequest(_table, RateLimitKey(request.Event.UserId, charge), counterCondition), cancellationToken);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return new ClaimOutcome.RateLimited(charge.WindowEnd);
+            }
         }
 
-        if (request.TakeEvent)
-        {
-            var take = new DynamoUpdate()
-                .Set(DynamoEventStore.Status, DynamoAttributes.S(SnakeCase<EventStatus>.Name(EventStatus.Processing)))
-                .Set(DynamoEventStore.UpdatedAt, DynamoAttributes.Time(request.Now))
-                .Set("processingAt", DynamoAttributes.Time(request.Now))
-                .Remove(DynamoKeys.DueBucket)
-                .Remove(DynamoKeys.DueAt);
-            items.Add(new TransactWriteItem { Update = take.ToTransactUpdate(_table, EventKey(request.Event.EventId), $"attribute_exists({take.Name(DynamoKeys.Pk)})") });
-        }
-
+        var key = NotificationItems.Key(request.Event.EventId, request.Channel);
+        var (claim, condition) = ClaimUpdate(request);
+        var single = claim.ToRequest(_table, key, condition);
+        single.ReturnValues = ReturnValue.UPDATED_NEW;
+        int attempt;
         try
         {
-            if (items.Count == 1)
-            {
-                var single = claim.ToRequest(_table, key, condition);
-                single.ReturnValues = ReturnValue.UPDATED_NEW;
-                var response = await _dynamo.UpdateItemAsync(single, cancellationToken);
-                return new ClaimOutcome.Claimed((int)response.Attributes.Long(NotificationItems.Attempts, 1));
-            }
-
-            await _dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken);
-            return new ClaimOutcome.Claimed(await AttemptsAsync(key, cancellationToken));
+            var response = await _dynamo.UpdateItemAsync(single, cancellationToken);
+            attempt = (int)response.Attributes.Long(NotificationItems.Attempts, 1);
         }
         catch (ConditionalCheckFailedException)
         {
             return await ClassifyRefusedClaimAsync(request, key, cancellationToken);
         }
-        catch (TransactionCanceledException e) when (e.CancellationReasons is { } reasons)
+
+        if (request.TakeEvent)
         {
-            if (reasons.Count > 0 && IsConditionFailure(reasons[0]))
-            {
-                return await ClassifyRefusedClaimAsync(request, key, cancellationToken);
-            }
-
-            if (rateLimitIndex >= 0 && reasons.Count > rateLimitIndex && IsConditionFailure(reasons[rateLimitIndex]))
-            {
-                return new ClaimOutcome.RateLimited(request.RateLimit!.WindowEnd);
-            }
-
-            // The event item is gone (expired) or another transaction touched the same items: the caller retries later.
-            throw;
+            await CommitAsync(new DeliveryCommit(request.Event.EventId, [], null, new EventUpdate.Processing(), request.Now), cancellationToken);
         }
+
+        return new ClaimOutcome.Claimed(attempt);
     }
 
+    /// <remarks>
+    /// Independent writes go out at once as plain conditional updates; only an in-app row reaching the inbox and its unread
+    /// counter share a transaction, so the badge never counts a row twice or misses one.
+    /// </remarks>
     public async Task<bool> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        var writes = Writes(commit).ToList();
-        if (writes.Count == 0)
+        var units = new List<List<Write>>();
+        foreach (var write in Writes(commit))
         {
-            return true;
+            if (write.DependsOnPrevious && units.Count > 0)
+            {
+                units[^1].Add(write);
+            }
+            else
+            {
+                units.Add([write]);
+            }
         }
 
+        var applied = await Task.WhenAll(units.Select(unit => WriteUnitAsync(unit, cancellationToken)));
+        return applied.All(a => a);
+    }
+
+    private async Task<bool> WriteUnitAsync(List<Write> unit, CancellationToken cancellationToken)
+    {
         try
         {
-            if (writes.Count == 1)
+            if (unit.Count == 1)
             {
-                await _dynamo.UpdateItemAsync(writes[0].Update.ToRequest(_table, writes[0].Key, writes[0].Condition), cancellationToken);
+                await _dynamo.UpdateItemAsync(unit[0].Update.ToRequest(_table, unit[0].Key, unit[0].Condition), cancellationToken);
             }
             else
             {
                 await _dynamo.TransactWriteItemsAsync(
-                    new TransactWriteItemsRequest { TransactItems = [.. writes.Select(w => new TransactWriteItem { Update = w.Update.ToTransactUpdate(_table, w.Key, w.Condition) })] },
+                    new TransactWriteItemsRequest { TransactItems = [.. unit.Select(w => new TransactWriteItem { Update = w.Update.ToTransactUpdate(_table, w.Key, w.Condition) })] },
                     cancellationToken);
             }
 
             return true;
         }
-        catch (Exception e) when (e is ConditionalCheckFailedException or TransactionCanceledException)
+        catch (ConditionalCheckFailedException)
         {
-            // A row moved on meanwhile (another worker, a late receipt): keep what still applies, one write at a time.
-            var previousApplied = true;
-            foreach (var write in writes)
-            {
-                if (write.DependsOnPrevious && !previousApplied)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    await _dynamo.UpdateItemAsync(write.Update.ToRequest(_table, write.Key, write.Condition), cancellationToken);
-                    previousApplied = true;
-                }
-                catch (ConditionalCheckFailedException)
-                {
-                    previousApplied = false;
-                }
-            }
-
+            // The row moved on meanwhile (another worker, a late receipt): forward only, so nothing to write.
+            return false;
+        }
+        catch (TransactionCanceledException e) when (e.CancellationReasons?.Any(IsConditionFailure) == true)
+        {
             return false;
         }
     }
@@ -292,6 +280,18 @@ public sealed class DynamoDeliveryStore : IDeliveryStore
 
         switch (commit.Event)
         {
+            case EventUpdate.Processing:
+            {
+                var update = new DynamoUpdate()
+                    .Set(DynamoEventStore.Status, DynamoAttributes.S(SnakeCase<EventStatus>.Name(EventStatus.Processing)))
+                    .Set(DynamoEventStore.UpdatedAt, DynamoAttributes.Time(commit.Now))
+                    .Set("processingAt", DynamoAttributes.Time(commit.Now))
+                    .Remove(DynamoKeys.DueBucket)
+                    .Remove(DynamoKeys.DueAt);
+                yield return new Write(EventKey(commit.EventId), update, $"attribute_exists({update.Name(DynamoKeys.Pk)})", false);
+                break;
+            }
+
             case EventUpdate.Complete complete:
             {
                 var update = new DynamoUpdate()

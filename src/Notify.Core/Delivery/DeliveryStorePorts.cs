@@ -15,8 +15,8 @@ public sealed record RateLimitCharge(string Scope, DateTimeOffset WindowStart, T
 
 /// <summary>
 /// Claims one (event, channel) before the provider call: the row becomes <c>sending</c> with a lease. An expired lease is
-/// taken over only when <paramref name="ResendOnExpiredLease"/> (email, in-app); <paramref name="TakeEvent"/> moves the
-/// event to <c>processing</c> and out of the due index in the same write.
+/// taken over only when <paramref name="ResendOnExpiredLease"/> (email, in-app); <paramref name="TakeEvent"/> also moves the
+/// event to <c>processing</c> and out of the due index.
 /// </summary>
 public sealed record ClaimRequest(
     AcceptedEvent Event,
@@ -57,6 +57,9 @@ public abstract record EventUpdate
     {
     }
 
+    /// <summary>Being worked on (retried later): <c>processing</c>, and out of the due index, since SQS now owns its retries.</summary>
+    public sealed record Processing : EventUpdate;
+
     /// <summary>Every channel is final: the overall status, and the event leaves the due index.</summary>
     public sealed record Complete(EventStatus Status) : EventUpdate;
 
@@ -71,9 +74,9 @@ public abstract record EventUpdate
 public sealed record ProviderMessageRef(string ProviderMessageId, string EventId, Channel Channel, string UserId, string EventType);
 
 /// <summary>
-/// State written together: rows (forward only; a <c>deferred</c> row may replace a released claim), the provider message
-/// reference, and the event's own update. One transaction, so a crash never leaves the event completed with a channel
-/// still open, or the reverse.
+/// State written at the end of a step: rows (forward only; a <c>deferred</c> row may replace a released claim), the
+/// provider message reference, and the event's own update. Each write is safe alone and repeatable: a crash between them
+/// is repaired by the redelivered message, which decides the same again.
 /// </summary>
 public sealed record DeliveryCommit(
     string EventId,
@@ -88,8 +91,8 @@ public interface IDeliveryStore
     Task<ClaimOutcome> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes the commit atomically. When a row's condition fails (it moved on meanwhile) the others are still written one
-    /// by one, forward only; returns false in that case.
+    /// Writes the commit. A row whose stored status ranks higher (it moved on meanwhile) is left as it is and the rest is
+    /// still written; returns false in that case.
     /// </summary>
     Task<bool> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken);
 

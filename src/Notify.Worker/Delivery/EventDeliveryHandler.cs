@@ -119,7 +119,6 @@ public sealed partial class EventDeliveryHandler(
 
     private async Task SendAllAsync(DeliveryRun run, LaneMessage message, CancellationToken cancellationToken)
     {
-        var takeEvent = run.Record is { Status: EventStatus.Received or EventStatus.Scheduled or EventStatus.Failed };
         for (var i = 0; i < run.Sends.Count; i++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -132,12 +131,11 @@ public sealed partial class EventDeliveryHandler(
             var send = run.Sends[i];
             var claim = await store.ClaimAsync(
                 new ClaimRequest(run.Event, send.Channel, run.Now, run.Now + _options.ClaimLease, send.Channel is Channel.Email or Channel.InApp,
-                    RateLimitFor(run, send.Channel), takeEvent, send.Content),
+                    RateLimitFor(run, send.Channel), TakeEvent: false, send.Content),
                 cancellationToken);
             switch (claim)
             {
                 case ClaimOutcome.Claimed claimed:
-                    takeEvent = false;
                     await SendClaimedAsync(run, send, claimed.Attempt, isLast: i == run.Sends.Count - 1, message, cancellationToken);
                     break;
                 case ClaimOutcome.AlreadyFinal final:
@@ -239,10 +237,15 @@ public sealed partial class EventDeliveryHandler(
         var now = time.GetUtcNow();
         if (run.Retry is { } delay)
         {
-            // Rows decided without a provider call are final already; the rest comes back with the message.
-            if (run.Pending.Count > 0)
+            // Rows decided without a provider call are final already; the rest comes back with the message. From now on
+            // SQS owns the retries, so the event leaves the sweeper's due index (the happy path never needs this write:
+            // completing removes it).
+            var take = run.Record is { Status: EventStatus.Received or EventStatus.Scheduled or EventStatus.Failed };
+            if (run.Pending.Count > 0 || take)
             {
-                await CommitAsync(run, null, now);
+                await store.CommitAsync(new DeliveryCommit(run.Event.EventId, [.. run.Pending], null, take ? new EventUpdate.Processing() : null, now), CancellationToken.None);
+                run.Pending.ForEach(row => DeliveryTelemetry.RecordFinal(row, run.Event, now));
+                run.Pending.Clear();
             }
 
             return delay <= TimeSpan.Zero ? MessageDisposition.Release : new MessageDisposition.RetryAfter(delay);
