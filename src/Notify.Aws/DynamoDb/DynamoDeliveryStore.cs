@@ -106,8 +106,11 @@ public sealed class DynamoDeliveryStore : IDeliveryStore
             }
         }
 
-        var applied = await Task.WhenAll(units.Select(unit => WriteUnitAsync(unit, cancellationToken)));
-        return applied.All(a => a);
+        // The event's own update goes last: whoever sees the event completed must see its rows final.
+        var eventUnit = commit.Event is null ? null : units[^1];
+        var applied = await Task.WhenAll(units.Where(u => u != eventUnit).Select(unit => WriteUnitAsync(unit, cancellationToken)));
+        var eventApplied = eventUnit is null || await WriteUnitAsync(eventUnit, cancellationToken);
+        return applied.All(a => a) && eventApplied;
     }
 
     private async Task<bool> WriteUnitAsync(List<Write> unit, CancellationToken cancellationToken)
