@@ -34,6 +34,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddQueueConsumer<ProviderFeedbackHandler>(configuration, NotifyResources.Feedback.Name);
         services.AddHostedService<DueEventSweepService>();
         services.AddHostedService<QueueDepthSampler>();
+        services.AddHostedService<ScheduledBacklogSampler>();
         return services;
     }
 }

@@ -296,6 +296,47 @@ public sealed class DynamoEventStore : IEventStore
         return response.Item is { Count: > 0 } item ? item : null;
     }
 
+    /// <summary>
+    /// Scans the <c>due</c> index, which holds only pending items (it is sparse), reading two small attributes of each.
+    /// Meant for a sampler every minute or so, not for a request path: its cost grows with the backlog it measures.
+    /// </summary>
+    public async Task<DueBacklog> DueBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var nowText = DynamoAttributes.FormatTime(now);
+        var scheduledText = SnakeCase<EventStatus>.Name(EventStatus.Scheduled);
+        int scheduled = 0, overdue = 0;
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var page = await _dynamo.ScanAsync(
+                new ScanRequest
+                {
+                    TableName = _table,
+                    IndexName = DynamoKeys.DueIndex,
+                    ProjectionExpression = "#status, #dueAt",
+                    ExpressionAttributeNames = new() { ["#status"] = Status, ["#dueAt"] = DynamoKeys.DueAt },
+                    ExclusiveStartKey = startKey,
+                },
+                cancellationToken);
+            foreach (var item in page.Items ?? [])
+            {
+                if (string.CompareOrdinal(item.OptionalString(DynamoKeys.DueAt), nowText) <= 0)
+                {
+                    overdue++;
+                }
+                else if (item.OptionalString(Status) == scheduledText)
+                {
+                    scheduled++;
+                }
+            }
+
+            startKey = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (startKey is not null);
+
+        return new DueBacklog(scheduled, overdue);
+    }
+
     private Task<List<Dictionary<string, AttributeValue>>> QueryBucketAsync(string bucket, string now, CancellationToken cancellationToken) =>
         _dynamo.QueryAllAsync(
             new QueryRequest

@@ -44,7 +44,14 @@ public interface IEventStore
 
     /// <summary>Moves the event to its next generation (a redrive); null when the event is not stored (expired).</summary>
     Task<int?> NextGenerationAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>Counts what waits in the due index: scheduled (or deferred) events not yet due, and anything overdue.</summary>
+    Task<DueBacklog> DueBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }
+
+/// <param name="Scheduled">Events with <c>status = scheduled</c> (a future <c>sendAt</c>, or deferred) not yet due.</param>
+/// <param name="Overdue">Items whose <c>dueAt</c> has passed and that the sweeper has not moved on yet.</param>
+public sealed record DueBacklog(int Scheduled, int Overdue);
 
 /// <summary>Puts accepted events on their priority lane. Throws when the enqueue failed: the caller must not answer 202.</summary>
 public interface ILanePublisher

@@ -87,6 +87,8 @@ internal sealed partial class MessagePump : IDisposable
             resolved[i] = new ResolvedQueue(_queues[i].Lane, _queues[i].Name, url);
         }
 
+        using var oldest = _metrics.ReportOldest(
+            [.. resolved.Select(q => q.Name)], () => _leases.InFlight.Select(m => (m.Queue.Name, m.Message.SentAt)));
         using var stopping = stoppingToken.Register(() =>
         {
             Interlocked.CompareExchange(ref _stopRequestedAt, _time.GetTimestamp(), 0);

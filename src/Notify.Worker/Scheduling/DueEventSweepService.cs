@@ -15,6 +15,10 @@ public sealed class SweepOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Between two counts of the scheduled backlog: each is a Scan of the (sparse) due index, paid by every worker.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan BacklogInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>

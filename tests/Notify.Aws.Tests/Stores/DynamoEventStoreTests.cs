@@ -154,6 +154,31 @@ public sealed class DynamoEventStoreTests(StoresFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Should_count_scheduled_events_until_their_time_and_overdue_ones_after_it_and_forget_cancelled_ones()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var env = await fixture.NewEnvironmentAsync();
+        var now = DateTimeOffset.UtcNow;
+        var store = env.EventStore(Tiny);
+        var received = StoreSamples.Event(acceptedAt: now);
+        var soon = StoreSamples.Event(acceptedAt: now, sendAt: now.AddMinutes(3));
+        var later = StoreSamples.Event(acceptedAt: now, sendAt: now.AddHours(30));
+        var cancelled = StoreSamples.Event(acceptedAt: now, sendAt: now.AddMinutes(2));
+        foreach (var e in new[] { received, soon, later, cancelled })
+        {
+            await store.RecordAsync(e, ct);
+        }
+
+        Assert.Equal(new DueBacklog(Scheduled: 3, Overdue: 0), await store.DueBacklogAsync(now, ct));
+        await store.CancelAsync(cancelled.EventId, now, ct);
+
+        // The received event (not yet taken by a worker) is neither, until its sweep delay passes.
+        Assert.Equal(new DueBacklog(Scheduled: 2, Overdue: 0), await store.DueBacklogAsync(now, ct));
+        Assert.Equal(new DueBacklog(Scheduled: 2, Overdue: 1), await store.DueBacklogAsync(now.AddSeconds(2), ct));
+        Assert.Equal(new DueBacklog(Scheduled: 1, Overdue: 2), await store.DueBacklogAsync(now.AddMinutes(4), ct));
+    }
+
+    [Fact]
     public async Task Should_keep_reporting_an_event_that_was_due_but_not_marked_when_later_sweeps_move_on()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -212,6 +212,51 @@ public sealed class LaneConsumerTests(LaneMoto moto) : IClassFixture<LaneMoto>
     }
 
     [Fact]
+    public async Task Should_report_the_age_of_the_oldest_held_message_per_queue_and_zero_once_none_is_held()
+    {
+        var lanes = await ProvisionAsync();
+        var before = DateTimeOffset.UtcNow;
+        await moto.SendAsync(lanes.High, ["waiting"]);
+        using var gate = new SemaphoreSlim(0);
+        var handler = new RecordingHandler(async (_, _) =>
+        {
+            await gate.WaitAsync(CancellationToken.None);
+            return MessageDisposition.Delete;
+        });
+        var (metrics, provider) = LaneTestServices.Metrics();
+        await using var _ = provider;
+
+        await using var consumer = await StartAsync(lanes.Naming, handler, metrics: metrics);
+        await Deadline.PollAsync(() => Task.FromResult(handler.Calls.Count), n => n == 1, Patience, "the message held by its handler");
+        var ages = await Deadline.PollAsync(
+            () => Task.FromResult(OldestAges(provider)), a => a.GetValueOrDefault("high") >= 1, Patience, "the held message's age to pass 1 s");
+
+        Assert.True(ages["high"] <= (DateTimeOffset.UtcNow - before).TotalSeconds, $"age {ages["high"]} s is older than the message");
+        Assert.Equal(0, ages["low"]);
+
+        gate.Release();
+        await Deadline.PollAsync(() => Task.FromResult(OldestAges(provider)), a => a["high"] == 0, Patience, "age 0 once the message is done");
+    }
+
+    /// <summary>One collection of <c>notify.queue.oldest_message.age</c> from this test's own meter factory, by queue.</summary>
+    private static Dictionary<string, double> OldestAges(ServiceProvider provider)
+    {
+        var ages = new Dictionary<string, double>(StringComparer.Ordinal);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == provider.GetRequiredService<IMeterFactory>() && instrument.Name == "notify.queue.oldest_message.age")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) => ages[Tag(tags, "queue")!] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return ages;
+    }
+
+    [Fact]
     public async Task Should_hand_the_handler_its_lane_queue_receive_count_and_trace_context_when_it_receives()
     {
         var lanes = await ProvisionAsync();

@@ -61,7 +61,7 @@ public sealed class ObservabilityFixture : DeliveryFixture
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
         };
         var api = Merge(SharedSettings, telemetry, [new("NOTIFY_ADMIN_KEY", AdminKey)]);
-        var worker = Merge(SharedSettings, FastWorkerSettings, WorkerSettings, telemetry);
+        var worker = Merge(SharedSettings, FastWorkerSettings, WorkerSettings, telemetry, [new("Notify:Sweep:BacklogInterval", "00:00:01")]);
         _api = HostProcess.Start("Notify.Api", api);
         _worker = HostProcess.Start("Notify.Worker", worker);
         await Task.WhenAll(_api.WaitUntilListeningAsync(), _worker.WaitUntilListeningAsync());
@@ -168,16 +168,27 @@ public sealed class ObservabilityTests(ObservabilityFixture fixture) : IClassFix
             Assert.Equal("sent", DeliveryFixture.ChannelStatus(await fixture.WaitForEventAsync(eventId), "email"));
         }
 
+        var later = DeliveryFixture.NewId("u");
+        await fixture.PostEventToApiProcessAsync(new
+        {
+            eventId = DeliveryFixture.NewId("evt"), eventType, userId = later, channels = new[] { "email" }, payload = new { },
+            recipient = new { email = $"{later}@example.com" }, sendAt = DateTimeOffset.UtcNow.AddDays(1),
+        });
+
         var deliveries = await prometheus.PollAsync("sum(notify_deliveries_total{channel=\"email\",status=\"sent\"})", v => v == Sent);
         var accepted = await prometheus.PollAsync("sum(notify_events_total{job=\"notify-api\",outcome=\"accepted\"})", v => v >= Sent);
         var high = await prometheus.PollAsync("count(notify_queue_messages{job=\"notify-worker\",queue=\"high\"})", v => v > 0);
         var low = await prometheus.PollAsync("count(notify_queue_messages{job=\"notify-worker\",queue=\"low\"})", v => v > 0);
         var up = await prometheus.PollAsync("sum(up{job=~\"notify-api|notify-worker\"})", v => v == 2);
+        var scheduled = await prometheus.PollAsync("sum(notify_scheduled_backlog{job=\"notify-worker\",state=\"scheduled\"})", v => v >= 1);
+        var oldest = await prometheus.PollAsync("count(notify_queue_oldest_message_age_seconds{job=\"notify-worker\",queue=~\"high|low\"})", v => v == 2);
 
         Assert.Equal(Sent, deliveries);
         Assert.True(accepted >= Sent, $"notify_events_total accepted = {accepted}");
         Assert.True(high > 0 && low > 0, $"notify_queue_messages series: high {high}, low {low}");
         Assert.Equal(2, up);
+        Assert.True(scheduled >= 1, $"notify_scheduled_backlog scheduled = {scheduled}");
+        Assert.Equal(2, oldest);
         await AssertLintFreeAsync(promtool, fixture.Api);
         await AssertLintFreeAsync(promtool, fixture.Worker);
     }
