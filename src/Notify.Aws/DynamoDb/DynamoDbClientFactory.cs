@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Notify.Aws.Http;
@@ -69,6 +70,15 @@ public static class DynamoDbClientFactory
             using var activity = AwsTelemetry.Source.StartActivity($"{AwsService.DynamoDb.ServiceId}.{operation}", System.Diagnostics.ActivityKind.Client);
             activity?.SetTag("rpc.system", "aws-api").SetTag("rpc.service", AwsService.DynamoDb.ServiceId).SetTag("rpc.method", operation)
                 .SetTag("server.address", request.RequestUri?.Host);
+            if (activity is { IsAllDataRequested: true } && request.Content is ReadOnlyMemoryContent or ByteArrayContent)
+            {
+                var tables = await TableNamesOfAsync(request.Content, cancellationToken);
+                if (tables.Length > 0)
+                {
+                    activity.SetTag("aws.dynamodb.table_names", tables);
+                }
+            }
+
             var response = await base.SendAsync(request, cancellationToken);
             if (activity is not null)
             {
@@ -81,6 +91,131 @@ public static class DynamoDbClientFactory
             }
 
             return response;
+        }
+    }
+
+    /// <summary>
+    /// The SDK hands the serialized request over in memory (a <see cref="ReadOnlyMemoryContent"/> in AWSSDK.Core 4): copying
+    /// it out leaves the content as it was (not buffered, not consumed), and the send serializes it afresh. A stream body
+    /// is never read here, as it may not rewind.
+    /// </summary>
+    private static async Task<string[]> TableNamesOfAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream((int)Math.Clamp(content.Headers.ContentLength ?? 0, 0, int.MaxValue));
+        await content.CopyToAsync(body, cancellationToken);
+        return TableNamesOf(body.GetBuffer().AsSpan(0, (int)body.Length));
+    }
+
+    /// <summary>
+    /// The tables a DynamoDB request names (<c>aws.dynamodb.table_names</c>): <c>TableName</c>, the keys of
+    /// <c>RequestItems</c> (batch operations) and <c>TransactItems[*].{Put,Update,Delete,ConditionCheck,Get}.TableName</c>.
+    /// Reads the top level only and skips every value it does not need, items and keys included.
+    /// </summary>
+    internal static string[] TableNamesOf(ReadOnlySpan<byte> json)
+    {
+        List<string>? names = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return [];
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("TableName"u8))
+                {
+                    AddString(ref reader, ref names);
+                }
+                else if (reader.ValueTextEquals("RequestItems"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            Add(ref names, reader.GetString());
+                            reader.Read();
+                            reader.Skip();
+                        }
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("TransactItems"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            // Each item is {"Put": {...}} or another action; the table sits one level down.
+                            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                            {
+                                reader.Read();
+                                if (reader.TokenType != JsonTokenType.StartObject)
+                                {
+                                    reader.Skip();
+                                    continue;
+                                }
+
+                                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                                {
+                                    if (reader.ValueTextEquals("TableName"u8))
+                                    {
+                                        AddString(ref reader, ref names);
+                                    }
+                                    else
+                                    {
+                                        reader.Read();
+                                        reader.Skip();
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Tracing never fails a call: a body that is not what DynamoDB expects leaves what was read so far.
+        }
+
+        return names?.ToArray() ?? [];
+
+        static void AddString(ref Utf8JsonReader reader, ref List<string>? names)
+        {
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                Add(ref names, reader.GetString());
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        static void Add(ref List<string>? names, string? name)
+        {
+            names ??= new List<string>(1);
+            if (!string.IsNullOrEmpty(name) && !names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
         }
     }
 }

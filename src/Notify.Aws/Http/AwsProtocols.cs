@@ -19,11 +19,23 @@ public sealed class AwsJsonRpcProtocol(AwsTransport transport, string targetPref
         new(operation, HttpMethod.Post, "/", MediaTypes.AmzJson10, JsonSerializer.SerializeToUtf8Bytes(request, requestType),
             [new("X-Amz-Target", $"{targetPrefix}.{operation}"), .. _extraHeaders]);
 
-    public async Task<TResponse> InvokeAsync<TRequest, TResponse>(
+    public Task<TResponse> InvokeAsync<TRequest, TResponse>(
         string operation, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        where TResponse : new() =>
+        InvokeAsync(operation, request, requestType, responseType, [], cancellationToken);
+
+    /// <param name="spanTags">The resource the call names, for its span (<see cref="AwsHttpRequest.SpanTags"/>).</param>
+    public async Task<TResponse> InvokeAsync<TRequest, TResponse>(
+        string operation,
+        TRequest request,
+        JsonTypeInfo<TRequest> requestType,
+        JsonTypeInfo<TResponse> responseType,
+        IReadOnlyList<KeyValuePair<string, object?>> spanTags,
+        CancellationToken cancellationToken)
         where TResponse : new()
     {
-        var response = await transport.SendAsync(BuildRequest(operation, request, requestType), cancellationToken);
+        var built = BuildRequest(operation, request, requestType);
+        var response = await transport.SendAsync(spanTags.Count == 0 ? built : built with { SpanTags = spanTags }, cancellationToken);
         return response.Body.Length == 0 ? new TResponse() : JsonSerializer.Deserialize(response.Body, responseType) ?? new TResponse();
     }
 }
@@ -57,9 +69,16 @@ public sealed class AwsQueryProtocol(AwsTransport transport, string version)
         new(action, HttpMethod.Post, "/", MediaTypes.FormUrlEncoded, Encoding.UTF8.GetBytes(parameters.Encode(action, version)), []);
 
     /// <summary>Returns the <c>{Action}Result</c> element (empty when the action answers no members).</summary>
-    public async Task<XElement> InvokeAsync(string action, QueryParameters parameters, CancellationToken cancellationToken)
+    public Task<XElement> InvokeAsync(string action, QueryParameters parameters, CancellationToken cancellationToken) =>
+        InvokeAsync(action, parameters, [], cancellationToken);
+
+    /// <inheritdoc cref="InvokeAsync(string, QueryParameters, CancellationToken)"/>
+    /// <param name="spanTags">The resource the call names, for its span (<see cref="AwsHttpRequest.SpanTags"/>).</param>
+    public async Task<XElement> InvokeAsync(
+        string action, QueryParameters parameters, IReadOnlyList<KeyValuePair<string, object?>> spanTags, CancellationToken cancellationToken)
     {
-        var response = await transport.SendAsync(BuildRequest(action, parameters), cancellationToken);
+        var built = BuildRequest(action, parameters);
+        var response = await transport.SendAsync(spanTags.Count == 0 ? built : built with { SpanTags = spanTags }, cancellationToken);
         if (response.Body.Length == 0)
         {
             return new XElement(action + "Result");

@@ -54,6 +54,13 @@ public sealed class AwsTransport : IDisposable
         activity?.SetTag("rpc.service", Service.ServiceId);
         activity?.SetTag("rpc.method", request.Operation);
         activity?.SetTag("server.address", Endpoint.Host);
+        if (activity is not null)
+        {
+            foreach (var (name, value) in request.SpanTags)
+            {
+                activity.SetTag(name, value);
+            }
+        }
 
         var started = Stopwatch.GetTimestamp();
         var attempts = 0;

@@ -35,7 +35,7 @@ public sealed class SnsClient : AwsClient
         AddMessageAttributes(q, "MessageAttributes", request.MessageAttributes);
         q.Add("MessageDeduplicationId", request.MessageDeduplicationId).Add("MessageGroupId", request.MessageGroupId);
 
-        var r = await InvokeAsync("Publish", q, cancellationToken);
+        var r = await InvokeAsync("Publish", request.TopicArn ?? request.TargetArn, q, cancellationToken);
         return new PublishResponse { MessageId = r.String("MessageId"), SequenceNumber = r.String("SequenceNumber") };
     }
 
@@ -55,7 +55,7 @@ public sealed class SnsClient : AwsClient
                 p.Add($"{prefix}.MessageDeduplicationId", e.MessageDeduplicationId).Add($"{prefix}.MessageGroupId", e.MessageGroupId);
             });
 
-        var r = await InvokeAsync("PublishBatch", q, cancellationToken);
+        var r = await InvokeAsync("PublishBatch", request.TopicArn, q, cancellationToken);
         return new PublishBatchResponse
         {
             Successful = r.List("Successful", m => new PublishBatchResultEntry
@@ -89,7 +89,7 @@ public sealed class SnsClient : AwsClient
     public async Task<DeleteTopicResponse> DeleteTopicAsync(DeleteTopicRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await InvokeAsync("DeleteTopic", new QueryParameters().Add("TopicArn", request.TopicArn), cancellationToken);
+        await InvokeAsync("DeleteTopic", request.TopicArn, new QueryParameters().Add("TopicArn", request.TopicArn), cancellationToken);
         return new DeleteTopicResponse();
     }
 
@@ -108,7 +108,7 @@ public sealed class SnsClient : AwsClient
     public async Task<GetTopicAttributesResponse> GetTopicAttributesAsync(GetTopicAttributesRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var r = await InvokeAsync("GetTopicAttributes", new QueryParameters().Add("TopicArn", request.TopicArn), cancellationToken);
+        var r = await InvokeAsync("GetTopicAttributes", request.TopicArn, new QueryParameters().Add("TopicArn", request.TopicArn), cancellationToken);
         return new GetTopicAttributesResponse { Attributes = r.Map("Attributes") };
     }
 
@@ -119,7 +119,7 @@ public sealed class SnsClient : AwsClient
             .Add("TopicArn", request.TopicArn)
             .Add("AttributeName", request.AttributeName)
             .Add("AttributeValue", request.AttributeValue);
-        await InvokeAsync("SetTopicAttributes", q, cancellationToken);
+        await InvokeAsync("SetTopicAttributes", request.TopicArn, q, cancellationToken);
         return new SetTopicAttributesResponse();
     }
 
@@ -132,7 +132,7 @@ public sealed class SnsClient : AwsClient
             .Add("Endpoint", request.Endpoint)
             .AddMap("Attributes", request.Attributes)
             .Add("ReturnSubscriptionArn", request.ReturnSubscriptionArn);
-        var r = await InvokeAsync("Subscribe", q, cancellationToken);
+        var r = await InvokeAsync("Subscribe", request.TopicArn, q, cancellationToken);
         return new SubscribeResponse { SubscriptionArn = r.String("SubscriptionArn") };
     }
 
@@ -147,7 +147,7 @@ public sealed class SnsClient : AwsClient
     {
         ArgumentNullException.ThrowIfNull(request);
         var q = new QueryParameters().Add("TopicArn", request.TopicArn).Add("NextToken", request.NextToken);
-        var r = await InvokeAsync("ListSubscriptionsByTopic", q, cancellationToken);
+        var r = await InvokeAsync("ListSubscriptionsByTopic", request.TopicArn, q, cancellationToken);
         return new ListSubscriptionsByTopicResponse
         {
             Subscriptions = r.List("Subscriptions", m => new Subscription
@@ -282,6 +282,10 @@ public sealed class SnsClient : AwsClient
 
     private Task<XElement> InvokeAsync(string action, QueryParameters parameters, CancellationToken cancellationToken) =>
         _query.InvokeAsync(action, parameters, cancellationToken);
+
+    /// <summary>A call addressed to a topic: its span carries the topic (and nothing when the target is an endpoint or phone).</summary>
+    private Task<XElement> InvokeAsync(string action, string? topicArn, QueryParameters parameters, CancellationToken cancellationToken) =>
+        _query.InvokeAsync(action, parameters, AwsTelemetry.SnsTopicTags(topicArn), cancellationToken);
 
     /// <summary>
     /// Message attributes are a map whose key and value carry their own names on the wire

@@ -185,6 +185,29 @@ public sealed class SqsClient : AwsClient
         where TResponse : new()
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _rpc.InvokeAsync(operation, request, requestType, responseType, cancellationToken);
+        return _rpc.InvokeAsync(operation, request, requestType, responseType, SpanTagsOf(request), cancellationToken);
     }
+
+    /// <summary>The queue the request names, for the call's span: the client knows it, so the transport need not parse the body.</summary>
+    private static IReadOnlyList<KeyValuePair<string, object?>> SpanTagsOf(object request) => request switch
+    {
+        SendMessageRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        SendMessageBatchRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        ReceiveMessageRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        DeleteMessageRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        DeleteMessageBatchRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        ChangeMessageVisibilityRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        ChangeMessageVisibilityBatchRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        CreateQueueRequest r => AwsTelemetry.SqsQueueNameTags(r.QueueName),
+        GetQueueUrlRequest r => AwsTelemetry.SqsQueueNameTags(r.QueueName),
+        DeleteQueueRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        GetQueueAttributesRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        SetQueueAttributesRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        PurgeQueueRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        ListDeadLetterSourceQueuesRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        TagQueueRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        UntagQueueRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        ListQueueTagsRequest r => AwsTelemetry.SqsQueueTags(r.QueueUrl),
+        _ => [],
+    };
 }
