@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notify.Api.Apis;
 using Notify.Api.Auth;
+using Notify.Api.Dashboard;
 using Notify.Api.Http;
 using Notify.Api.OpenApi;
 using Notify.Api.Options;
@@ -14,8 +15,8 @@ namespace Notify.Api;
 internal static class ApiServiceCollectionExtensions
 {
     /// <summary>
-    /// The API's own services: options (validated at start), API key authentication and scope policies, RFC 9457
-    /// problem details for every error, Notify's JSON conventions and the OpenAPI document.
+    /// The API's own services: options (validated at start), API key authentication and scope policies, the dashboard's
+    /// cookie session, RFC 9457 problem details for every error, Notify's JSON conventions and the OpenAPI document.
     /// </summary>
     public static TBuilder AddNotifyApi<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -33,7 +34,9 @@ internal static class ApiServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new TemplateRenderer());
         services.AddSingleton<EventIngestion>();
+        services.AddSingleton<LaneDepthReader>();
         services.AddApiKeyAuthentication();
+        services.AddDashboardAuthentication();
 
         services.ConfigureHttpJsonOptions(o => NotifyJson.Configure(o.SerializerOptions));
         // Typed bodies that fail to bind throw, so the exception handler can name the field instead of a bare 400.

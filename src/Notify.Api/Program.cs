@@ -1,5 +1,6 @@
 using Notify.Api;
 using Notify.Api.Apis;
+using Notify.Api.Dashboard;
 using Notify.Aws;
 using Notify.Aws.Readiness;
 using Notify.ServiceDefaults.Health;
@@ -23,6 +24,9 @@ app.MapUsersEndpoints();
 app.MapTemplatesEndpoints();
 app.MapDeadLettersEndpoints();
 app.MapKeysEndpoints();
+app.MapOperationsEndpoints();
+app.MapDashboard();
+app.MapStatsEndpoints();
 
 app.Run();
 

@@ -10,6 +10,7 @@ using Notify.Core.Delivery;
 using Notify.Core.Events;
 using Notify.Core.Keys;
 using Notify.Core.Notifications;
+using Notify.Core.Stats;
 using Notify.Core.Templates;
 using Notify.Core.Users;
 
@@ -44,6 +45,7 @@ public static class StoreServiceCollectionExtensions
         services.AddPort<IDeadLetterStore, DynamoDeadLetterStore>();
         services.AddPort<IDeliveryStore, DynamoDeliveryStore>();
         services.AddPort<ISuppressionStore, DynamoSuppressionStore>();
+        services.AddPort<IDeliveryStatsStore, DynamoDeliveryStatsStore>();
         services.AddPort<ILanePublisher, FifoLanePublisher>();
         services.AddPort<IPushEndpointRegistry, SnsPushEndpointRegistry>();
         services.AddSingleton<DueEventSweeper>();

@@ -1,6 +1,7 @@
 using Notify.Aws;
 using Notify.Aws.Channels;
 using Notify.Core.Resources;
+using Notify.Core.Stats;
 using Notify.Core.Templates;
 using Notify.Worker.DeadLetters;
 using Notify.Worker.Delivery;
@@ -14,8 +15,8 @@ public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
     /// Everything the worker runs: the stores and channel adapters, the lane consumer delivering events, the DLQ
-    /// consumers recording dead letters, the SES feedback consumer and the due-event sweep, with their options validated
-    /// at start.
+    /// consumers recording dead letters, the SES feedback consumer, the due-event sweep and the delivery-stats flusher,
+    /// with their options validated at start.
     /// </summary>
     public static IServiceCollection AddNotifyWorker(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,9 +25,11 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SweepOptions>().Bind(configuration.GetSection(SweepOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryStatsOptions>().Bind(configuration.GetSection(DeliveryStatsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new TemplateRenderer());
         services.AddSingleton<TemplateCache>();
         services.AddSingleton<ChannelDispatcher>();
+        services.AddSingleton<DeliveryStatsAggregator>();
 
         services.AddLaneConsumer<EventDeliveryHandler>(configuration);
         services.AddQueueConsumer<DeadLetterHandler>(configuration, NotifyResources.HighLaneDlq.Name);
@@ -35,6 +38,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<DueEventSweepService>();
         services.AddHostedService<QueueDepthSampler>();
         services.AddHostedService<ScheduledBacklogSampler>();
+        services.AddSingleton<DeliveryStatsFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryStatsFlusher>());
         return services;
     }
 }

@@ -9,9 +9,12 @@ using Notify.Core.Notifications;
 
 namespace Notify.Api.Apis;
 
-/// <summary><c>/api/events</c>: ingestion (one or a batch), an event's status, cancelling a scheduled one.</summary>
+/// <summary><c>/api/events</c>: ingestion (one or a batch), the recent events, an event's status, cancelling a scheduled one.</summary>
 internal static class EventsEndpoints
 {
+    public const int DefaultRecent = 50;
+    public const int MaxRecent = 100;
+
     public const string EventExample = """
         {
           "eventId": "order-8412-shipped",
@@ -44,6 +47,7 @@ internal static class EventsEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
+        group.MapGet("", ListRecentAsync).WithName("ListRecentEvents").RequireAuthorization(ApiPolicies.Read);
         group.MapGet("/{eventId}", GetAsync).WithName("GetEvent").RequireAuthorization(ApiPolicies.Read);
         group.MapDelete("/{eventId}", CancelAsync).WithName("CancelEvent").RequireAuthorization(ApiPolicies.Send);
         return app;
@@ -123,6 +127,18 @@ internal static class EventsEndpoints
             Accepted: results.Count(r => r.StatusCode == StatusCodes.Status202Accepted),
             Duplicates: results.Count(r => r.Duplicate == true),
             Rejected: results.Count(r => r.StatusCode >= 400)));
+    }
+
+    /// <summary>The events accepted in the current and the previous UTC hour, newest first, each with its channels' statuses.</summary>
+    public static async Task<Results<Ok<RecentEventList>, ProblemHttpResult>> ListRecentAsync(IEventStore events, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxRecent)
+        {
+            return Problems.Invalid("limit", $"Must be between 1 and {MaxRecent}.");
+        }
+
+        var recent = await events.RecentAsync(limit ?? DefaultRecent, cancellationToken);
+        return TypedResults.Ok(new RecentEventList(recent.Select(EventSummary.From).ToList()));
     }
 
     public static async Task<Results<Ok<EventView>, ProblemHttpResult>> GetAsync(string eventId, IEventStore events, CancellationToken cancellationToken)
@@ -208,7 +224,8 @@ internal sealed record EventView(
     Recipient? Recipient,
     DateTimeOffset AcceptedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<ChannelStatusView> Notifications)
+    IReadOnlyList<ChannelStatusView> Notifications,
+    string? TraceId)
 {
     public static EventView From(EventRecord record)
     {
@@ -216,9 +233,39 @@ internal sealed record EventView(
         var s = e.Submission;
         return new EventView(
             s.EventId, s.EventType, s.UserId, record.Status, e.Priority, e.Mode, s.Payload, s.Channels, s.SendAt, s.NotAfter, s.Recipient,
-            e.AcceptedAt, record.UpdatedAt, record.Notifications.Select(ChannelStatusView.From).ToList());
+            e.AcceptedAt, record.UpdatedAt, record.Notifications.Select(ChannelStatusView.From).ToList(), TraceIdOf(e.TraceParent));
+    }
+
+    /// <summary>The trace id of a W3C <c>traceparent</c> (<c>00-{trace id}-{span id}-{flags}</c>): what a trace backend is searched by.</summary>
+    private static string? TraceIdOf(string? traceParent) =>
+        traceParent is { Length: >= 55 } && traceParent[2] == '-' && traceParent[35] == '-' ? traceParent[3..35] : null;
+}
+
+internal sealed record RecentEventList(IReadOnlyList<EventSummary> Items);
+
+/// <summary>A line of the recent events: the event without its payload, and each channel's status.</summary>
+internal sealed record EventSummary(
+    string EventId,
+    string EventType,
+    string UserId,
+    EventStatus Status,
+    Priority Priority,
+    KeyMode Mode,
+    DateTimeOffset? SendAt,
+    DateTimeOffset AcceptedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<ChannelSummary> Notifications)
+{
+    public static EventSummary From(EventRecord record)
+    {
+        var e = record.Event;
+        return new EventSummary(
+            e.EventId, e.Submission.EventType, e.UserId, record.Status, e.Priority, e.Mode, e.Submission.SendAt, e.AcceptedAt, record.UpdatedAt,
+            record.Notifications.Select(n => new ChannelSummary(n.Channel, n.Status, n.Attempts)).ToList());
     }
 }
+
+internal sealed record ChannelSummary(Channel Channel, NotificationStatus Status, int Attempts);
 
 internal sealed record ChannelStatusView(
     Channel Channel,
@@ -229,8 +276,9 @@ internal sealed record ChannelStatusView(
     bool Simulated,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyDictionary<string, DateTimeOffset> Transitions)
+    IReadOnlyDictionary<string, DateTimeOffset> Transitions,
+    RenderedContent? Content)
 {
     public static ChannelStatusView From(NotificationRecord n) =>
-        new(n.Channel, n.Status, n.Attempts, n.LastError, n.Reason, n.Simulated, n.CreatedAt, n.UpdatedAt, n.Transitions);
+        new(n.Channel, n.Status, n.Attempts, n.LastError, n.Reason, n.Simulated, n.CreatedAt, n.UpdatedAt, n.Transitions, n.Content);
 }

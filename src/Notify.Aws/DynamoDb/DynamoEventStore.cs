@@ -28,6 +28,9 @@ public sealed class DynamoEventStore : IEventStore
     // the client's connection pool.
     private const int HoursPerRound = 4;
 
+    // Event partitions read at once when a listing of recent events loads each one's channels.
+    private const int RecentReadConcurrency = 8;
+
     private readonly IAmazonDynamoDB _dynamo;
     private readonly string _table;
     private readonly DynamoStoreOptions _options;
@@ -247,6 +250,39 @@ public sealed class DynamoEventStore : IEventStore
         }
     }
 
+    /// <summary>
+    /// Newest first from <c>gsi1</c>: the current UTC hour's shards, then the previous hour's if the limit is not reached
+    /// (each shard's newest <paramref name="limit"/>, merged), then each event's partition for its channels (a few at a
+    /// time). The index is eventually consistent; the partition read is not, so statuses are current.
+    /// </summary>
+    public async Task<IReadOnlyList<EventRecord>> RecentAsync(int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var found = new List<Dictionary<string, AttributeValue>>(limit);
+        var hour = DueBuckets.Hour(_time.GetUtcNow());
+        foreach (var bucketHour in (DateTimeOffset[])[hour, hour.AddHours(-1)])
+        {
+            var shards = await Task.WhenAll(Enumerable.Range(0, DueBuckets.Shards)
+                .Select(shard => QueryRecentAsync(DynamoKeys.RecentEvents(bucketHour, shard), limit - found.Count, cancellationToken)));
+            found.AddRange(shards.SelectMany(items => items)
+                .OrderByDescending(item => item.OptionalString(DynamoKeys.Gsi1Sk), StringComparer.Ordinal)
+                .Take(limit - found.Count));
+            if (found.Count >= limit)
+            {
+                break;
+            }
+        }
+
+        var records = new EventRecord?[found.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, found.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = RecentReadConcurrency, CancellationToken = cancellationToken },
+            async (index, ct) => records[index] = await GetAsync(found[index].String("eventId"), ct));
+
+        // An event that expired between the index read and its own is left out.
+        return [.. records.OfType<EventRecord>()];
+    }
+
     internal Dictionary<string, AttributeValue> ToItem(AcceptedEvent accepted)
     {
         var submission = accepted.Submission;
@@ -271,6 +307,10 @@ public sealed class DynamoEventStore : IEventStore
             [EventJson] = DynamoAttributes.Json(accepted),
             [DynamoKeys.DueBucket] = DynamoAttributes.S(DueBuckets.For(accepted.EventId, dueAt)),
             [DynamoKeys.DueAt] = DynamoAttributes.Time(dueAt),
+
+            // The recent-events listing rides on the same put: no extra write, only gsi1's copy of the item.
+            [DynamoKeys.Gsi1Pk] = DynamoAttributes.S(DynamoKeys.RecentEvents(DueBuckets.Hour(accepted.AcceptedAt), DueBuckets.Shard(accepted.EventId))),
+            [DynamoKeys.Gsi1Sk] = DynamoAttributes.S($"{DynamoAttributes.FormatTime(accepted.AcceptedAt)}#{accepted.EventId}"),
             [DynamoKeys.Ttl] = DynamoAttributes.N(DynamoAttributes.EpochSeconds(lastUseful + _options.Retention)),
         };
         item.SetIfPresent("sendAt", submission.SendAt);
@@ -336,6 +376,23 @@ public sealed class DynamoEventStore : IEventStore
 
         return new DueBacklog(scheduled, overdue);
     }
+
+    private Task<List<Dictionary<string, AttributeValue>>> QueryRecentAsync(string listing, int limit, CancellationToken cancellationToken) =>
+        _dynamo.QueryAllAsync(
+            new QueryRequest
+            {
+                TableName = _table,
+                IndexName = DynamoKeys.Gsi1,
+                KeyConditionExpression = "#g1pk = :g1pk",
+                ExpressionAttributeNames = new() { ["#g1pk"] = DynamoKeys.Gsi1Pk, ["#g1sk"] = DynamoKeys.Gsi1Sk, ["#eventId"] = "eventId" },
+                ExpressionAttributeValues = new() { [":g1pk"] = DynamoAttributes.S(listing) },
+                ScanIndexForward = false,
+
+                // The listing needs only the order and the ids: each event is read from its partition next.
+                ProjectionExpression = "#eventId, #g1sk",
+            },
+            limit,
+            cancellationToken);
 
     private Task<List<Dictionary<string, AttributeValue>>> QueryBucketAsync(string bucket, string now, CancellationToken cancellationToken) =>
         _dynamo.QueryAllAsync(

@@ -27,6 +27,7 @@ internal static class DynamoKeys
     public const string KeySk = "KEY";
     public const string DeadLetterSk = "DL";
     public const string SuppressionSk = "SUP";
+    public const string StatsSk = "STATS";
 
     public const string TemplatesListing = "TEMPLATES";
     public const string KeysListing = "KEYS";
@@ -40,6 +41,13 @@ internal static class DynamoKeys
     };
 
     public static string Event(string eventId) => $"EVT#{eventId}";
+
+    /// <summary>
+    /// The <c>gsi1</c> partition listing the events accepted in one UTC hour, spread over <see cref="DueBuckets.Shards"/>
+    /// shards like the due index so a burst of events has no hot index key: <c>EVENTS#2026112116#3</c>.
+    /// </summary>
+    public static string RecentEvents(DateTimeOffset hour, int shard) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"EVENTS#{hour.UtcDateTime:yyyyMMddHH}#{shard}");
 
     public static string Notification(Channel channel) => NotificationSkPrefix + SnakeCase<Channel>.Name(channel);
 
@@ -58,6 +66,10 @@ internal static class DynamoKeys
     public static string DeadLetter(string id) => $"DL#{id}";
 
     public static string Suppression(Channel channel, string normalizedAddress) => $"SUP#{SnakeCase<Channel>.Name(channel)}#{normalizedAddress}";
+
+    /// <summary>The delivery counts of the UTC minute that starts at <paramref name="minute"/>: <c>STATS#202611212230</c>.</summary>
+    public static string Stats(DateTimeOffset minute) =>
+        "STATS#" + minute.UtcDateTime.ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Enum values as Notify's JSON writes them (<c>in_app</c>, <c>partially_failed</c>), so stored items read like the API.</summary>

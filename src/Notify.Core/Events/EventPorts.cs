@@ -47,6 +47,12 @@ public interface IEventStore
 
     /// <summary>Counts what waits in the due index: scheduled (or deferred) events not yet due, and anything overdue.</summary>
     Task<DueBacklog> DueBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The events accepted most recently (in the current and the previous UTC hour), newest first, at most
+    /// <paramref name="limit"/>, each with its channels' statuses. For operators (the dashboard), not for a hot path.
+    /// </summary>
+    Task<IReadOnlyList<EventRecord>> RecentAsync(int limit, CancellationToken cancellationToken);
 }
 
 /// <param name="Scheduled">Events with <c>status = scheduled</c> (a future <c>sendAt</c>, or deferred) not yet due.</param>

@@ -6,6 +6,7 @@ using Notify.Core.DeadLetters;
 using Notify.Core.Delivery;
 using Notify.Core.Events;
 using Notify.Core.Notifications;
+using Notify.Core.Stats;
 using Notify.Core.Templates;
 using Notify.Core.Users;
 using Notify.Worker.Lanes;
@@ -34,6 +35,7 @@ public sealed partial class EventDeliveryHandler(
     TemplateRenderer renderer,
     ChannelDispatcher dispatcher,
     IInboxNotifier inbox,
+    DeliveryStatsAggregator deliveryStats,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     IOptions<RateLimitOptions> rateLimits,
@@ -223,7 +225,7 @@ public sealed partial class EventDeliveryHandler(
         {
             await store.CommitAsync(new DeliveryCommit(run.Event.EventId, [row], reference, null, now), CancellationToken.None);
             run.Final[row.Channel] = row.Status;
-            DeliveryTelemetry.RecordFinal(row, run.Event, now);
+            RecordFinal(row, run.Event, now);
         }
 
         if (row is { Channel: Channel.InApp, Status: NotificationStatus.Sent, Simulated: false })
@@ -244,7 +246,7 @@ public sealed partial class EventDeliveryHandler(
             if (run.Pending.Count > 0 || take)
             {
                 await store.CommitAsync(new DeliveryCommit(run.Event.EventId, [.. run.Pending], null, take ? new EventUpdate.Processing() : null, now), CancellationToken.None);
-                run.Pending.ForEach(row => DeliveryTelemetry.RecordFinal(row, run.Event, now));
+                run.Pending.ForEach(row => RecordFinal(row, run.Event, now));
                 run.Pending.Clear();
             }
 
@@ -288,7 +290,7 @@ public sealed partial class EventDeliveryHandler(
         await store.CommitAsync(new DeliveryCommit(run.Event.EventId, [.. run.Pending], reference, update, now), CancellationToken.None);
         foreach (var row in run.Pending)
         {
-            DeliveryTelemetry.RecordFinal(row, run.Event, now);
+            RecordFinal(row, run.Event, now);
         }
 
         run.Pending.Clear();
@@ -332,6 +334,13 @@ public sealed partial class EventDeliveryHandler(
         var window = _rateLimits.Window;
         var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % window.Ticks), TimeSpan.Zero);
         return new RateLimitCharge(scope, start, window, limit);
+    }
+
+    /// <summary>A row reached its final status: the metric, and the per-minute counts the dashboard charts.</summary>
+    private void RecordFinal(NotificationRecord row, AcceptedEvent accepted, DateTimeOffset now)
+    {
+        DeliveryTelemetry.RecordFinal(row, accepted, now);
+        deliveryStats.Add(now, row.Channel, row.Status);
     }
 
     private TimeSpan Backoff(int receiveCount) =>
