@@ -3,6 +3,7 @@ using Notify.Core.Delivery;
 using Notify.Core.Events;
 using Notify.Core.Feedback;
 using Notify.Core.Notifications;
+using Notify.Core.Stats;
 using Notify.Worker.Lanes;
 
 namespace Notify.Worker.Feedback;
@@ -11,10 +12,12 @@ namespace Notify.Worker.Feedback;
 /// Consumes SES feedback (SNS → SQS): hard bounces and complaints put the address on the suppression list, and the
 /// notification row moves to <c>delivered</c>, <c>bounced</c> or <c>complained</c> (forward only, so a late or repeated
 /// receipt never moves it back). A receipt can arrive before the worker saved the SES message id; one not found yet is
-/// retried for <see cref="UnmatchedRetention"/>, then dropped.
+/// retried for <see cref="UnmatchedRetention"/>, then dropped. An outcome that moved a row counts in the per-minute
+/// delivery statistics (a repeated receipt moves nothing, so it is not counted twice).
 /// </summary>
 public sealed partial class ProviderFeedbackHandler(
-    ISuppressionStore suppressions, IDeliveryStore store, TimeProvider time, ILogger<ProviderFeedbackHandler> logger) : ILaneMessageHandler
+    ISuppressionStore suppressions, IDeliveryStore store, DeliveryStatsAggregator stats, TimeProvider time, ILogger<ProviderFeedbackHandler> logger)
+    : ILaneMessageHandler
 {
     public static readonly TimeSpan UnmatchedRetention = TimeSpan.FromMinutes(5);
 
@@ -78,7 +81,11 @@ public sealed partial class ProviderFeedbackHandler(
         var row = new NotificationRecord(
             reference.EventId, reference.Channel, reference.UserId, reference.EventType, newStatus, 0, feedback.Detail, reason,
             false, now, now, null, new Dictionary<string, DateTimeOffset>(), null);
-        await store.CommitAsync(new DeliveryCommit(reference.EventId, [row], null, null, now), cancellationToken);
+        if (await store.CommitAsync(new DeliveryCommit(reference.EventId, [row], null, null, now), cancellationToken))
+        {
+            stats.Add(now, reference.Channel, newStatus);
+        }
+
         LogApplied(reference.EventId, newStatus);
         return MessageDisposition.Delete;
     }
