@@ -33,6 +33,13 @@ internal static class AppHostEnvironment
                 env["AWS_ENDPOINT_URL"] = aws.Endpoint.ToString().TrimEnd('/');
                 env["AWS_ACCESS_KEY_ID"] = "test";
                 env["AWS_SECRET_ACCESS_KEY"] = "test";
+
+                // A stopping worker lets its long polls finish (abandoning one hides the messages it picks): 5 s instead
+                // of SQS's 20 s keeps Ctrl+C quick, and a local endpoint does not charge for the extra empty receives.
+                foreach (var section in new[] { "Lanes", "Queues:high-dlq", "Queues:low-dlq", "Queues:feedback" })
+                {
+                    env[$"Notify__Worker__{section.Replace(":", "__", StringComparison.Ordinal)}__WaitTimeSeconds"] = "5";
+                }
             }
             else
             {

@@ -22,6 +22,9 @@ internal sealed record AppHostOptions
 
     public string ResourcePrefix { get; init; } = "notify";
 
+    /// <summary>Sends a steady mix of sample events once the services are healthy (see <see cref="DemoTraffic"/>).</summary>
+    public bool Demo { get; init; }
+
     public const string Usage = """
         Usage: dotnet run --project Notify.AppHost [-- options]
           --aws-endpoint URL   use a running AWS endpoint (e.g. LocalStack http://localhost:4566) instead of starting moto
@@ -33,6 +36,7 @@ internal sealed record AppHostOptions
           --otlp URL           OTLP endpoint for traces, metrics and logs (e.g. a standalone Aspire dashboard)
           --admin-key KEY      bootstrap admin API key (else NOTIFY_ADMIN_KEY, else a random key is printed)
           --prefix NAME        resource name prefix (default notify)
+          --demo               send sample events of every channel and priority, one per second, some bouncing or failing
         """;
 
     public static AppHostOptions Parse(IReadOnlyList<string> args)
@@ -59,6 +63,7 @@ internal sealed record AppHostOptions
                 "--otlp" => o with { Otlp = new Uri(Value()) },
                 "--admin-key" => o with { AdminKey = Value() },
                 "--prefix" => o with { ResourcePrefix = Value() },
+                "--demo" => o with { Demo = true },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };

@@ -4,6 +4,7 @@ using Notify.AppHost;
 using Notify.Aws.Http;
 using Notify.Aws.Local;
 using Notify.Aws.Provisioning;
+using Notify.Core.Resources;
 
 AppHostOptions options;
 try
@@ -20,14 +21,17 @@ using var shutdown = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-await using var aws = options.AwsProfile is null ? await LocalAwsFor(options, shutdown.Token) : null;
-var connection = aws?.Connection ?? AwsConnection.FromEnvironment(options.Region, options.AwsProfile);
-var adminKey = options.AdminKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-
-var report = await NotifyProvisioner.ProvisionAsync(connection, new ProvisioningOptions { Prefix = options.ResourcePrefix, CreatePlatformApplications = aws is not null }, shutdown.Token);
+// Everything from here on may be interrupted: a Ctrl+C while moto starts or while provisioning runs ends the same way as
+// one after the table, with what was started stopped in order and exit code 0.
+LocalAws? aws = null;
 var services = new List<ServiceProcess>();
 try
 {
+    aws = options.AwsProfile is null ? await LocalAwsFor(options, shutdown.Token) : null;
+    var connection = aws?.Connection ?? AwsConnection.FromEnvironment(options.Region, options.AwsProfile);
+    var adminKey = options.AdminKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+
+    var report = await NotifyProvisioner.ProvisionAsync(connection, new ProvisioningOptions { Prefix = options.ResourcePrefix, CreatePlatformApplications = aws is not null }, shutdown.Token);
     var environment = AppHostEnvironment.For(options, connection, aws, adminKey, report);
     services.Add(ServiceProcess.Start("api", "Notify.Api", new Uri($"http://127.0.0.1:{options.PortBase}/"), environment("notify-api")));
     for (var i = 1; i <= options.Workers; i++)
@@ -37,14 +41,19 @@ try
 
     await Task.WhenAll(services.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(90), shutdown.Token)));
     AppHostEnvironment.PrintReady(report, services, aws, adminKey, options.AdminKey is null);
+    using var demo = options.Demo
+        ? new DemoTraffic(services[0].Url, adminKey, aws, connection, report.IdOf("topic", new ResourceNaming(options.ResourcePrefix).Topic(NotifyResources.SesFeedbackTopic)))
+        : null;
+    var demoRun = demo?.RunAsync(shutdown.Token) ?? Task.CompletedTask;
     await Task.Delay(Timeout.Infinite, shutdown.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+    await demoRun; // Stops sending before the services stop.
     return 0;
 }
 catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
 {
     return 0;
 }
-catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+catch (Exception e) when (e is InvalidOperationException or TimeoutException or LocalAwsUnavailableException)
 {
     Console.Error.WriteLine($"apphost  | {e.Message}");
     return 1;
@@ -53,6 +62,10 @@ finally
 {
     Console.WriteLine("apphost  | stopping…");
     await Task.WhenAll(services.Select(s => s.DisposeAsync().AsTask()));
+    if (aws is not null)
+    {
+        await aws.DisposeAsync();
+    }
 }
 
 void Stop(PosixSignalContext context)

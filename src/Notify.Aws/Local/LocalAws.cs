@@ -32,8 +32,11 @@ public sealed class LocalAws : IAsyncDisposable
 {
     // Runs moto in this Python process and exits when the parent (.NET) process goes away: a parent killed
     // with SIGKILL cannot clean up, and PR_SET_PDEATHSIG is tied to the forking thread, not the process.
+    // It also leaves the owner's process group: a terminal's Ctrl+C signals the whole foreground group, and moto
+    // must outlive the services that drain into it (the owner stops it last; the watch covers an owner that died).
     private const string Bootstrap = """
         import os, sys, threading, time
+        os.setpgrp()
         parent = os.getppid()
         def watch():
             while True:
