@@ -234,30 +234,41 @@ public class DeliveryFixture : IAsyncLifetime
     /// <summary>SMS moto accepted (<c>sns.SMS</c> or as moto names it; see the channel tests).</summary>
     public Task<IReadOnlyList<JsonObject>> SentSmsAsync() => MotoState.ModelsAsync(Aws.Endpoint, "sns", "SMS", TestContext.Current.CancellationToken);
 
+    /// <summary>
+    /// Stops everything even when a step throws (a host that fails to stop must not leak moto or the proxy), writes what
+    /// threw to standard error in full (the runner reports a class cleanup failure by its type alone), then rethrows it.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await OnStoppingAsync();
-        if (_worker is not null)
-        {
-            await _worker.DisposeAsync();
-        }
-
-        if (_api is not null)
-        {
-            await _api.DisposeAsync();
-        }
-
-        if (_proxy is not null)
-        {
-            await _proxy.DisposeAsync();
-        }
-
-        if (_aws is not null)
-        {
-            await _aws.DisposeAsync();
-        }
-
+        var failures = new List<Exception>();
+        await StepAsync(OnStoppingAsync);
+        await StepAsync(() => _worker?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await StepAsync(() => _api?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await StepAsync(() => _proxy?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await StepAsync(() => _aws?.DisposeAsync() ?? ValueTask.CompletedTask);
         GC.SuppressFinalize(this);
+        if (failures.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"{GetType().Name} ({Prefix}) failed to stop cleanly:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}");
+            if (failures.Count == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
+            }
+
+            throw new AggregateException(failures);
+        }
+
+        async Task StepAsync(Func<ValueTask> step)
+        {
+            try
+            {
+                await step();
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        }
     }
 
     private static void Apply(Microsoft.AspNetCore.Hosting.IWebHostBuilder web, IEnumerable<KeyValuePair<string, string?>> settings)
