@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using Notify.Aws.Tests.Fixtures;
 using Notify.Worker.Tests.Fixtures;
-using Notify.Worker.Tests.Observability;
 
 namespace Notify.Worker.Tests.Dashboard;
 

@@ -35,7 +35,7 @@ public sealed class WorkerCrashFixture : DeliveryFixture
 
     protected override IEnumerable<KeyValuePair<string, string?>> WorkerSettings => CrashSettings;
 
-    /// <summary>Everything the in-process worker would get, later sources winning, for <see cref="WorkerProcess"/>.</summary>
+    /// <summary>Everything the in-process worker would get, later sources winning, for a worker started as its own <see cref="HostProcess"/>.</summary>
     public IReadOnlyDictionary<string, string?> WorkerProcessSettings
     {
         get
@@ -61,7 +61,7 @@ public sealed class WorkerCrashTests(WorkerCrashFixture fixture) : IClassFixture
 {
     private const int Events = 60;
 
-    private WorkerProcess? _worker;
+    private HostProcess? _worker;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -103,21 +103,21 @@ public sealed class WorkerCrashTests(WorkerCrashFixture fixture) : IClassFixture
         var killedAt = new List<int>();
         try
         {
-            _worker = WorkerProcess.Start(fixture.WorkerProcessSettings);
+            _worker = HostProcess.Start("Notify.Worker", fixture.WorkerProcessSettings);
             var sent = await WaitForSesCallsAsync(() => Volatile.Read(ref sesCalls), 5);
             await KillAsync();
             killedAt.Add(sent);
             Output?.WriteLine($"{started.Elapsed.TotalSeconds:0.0} s: killed after {sent} emails");
             Assert.True(sent < Events, $"every email went out ({sent}) before the first kill: the kill cut nothing");
 
-            _worker = WorkerProcess.Start(fixture.WorkerProcessSettings);
+            _worker = HostProcess.Start("Notify.Worker", fixture.WorkerProcessSettings);
             sent = await WaitForSesCallsAsync(() => Volatile.Read(ref sesCalls), Math.Min(sent + 10, Events));
             if (sent < Events)
             {
                 await KillAsync();
                 killedAt.Add(sent);
                 Output?.WriteLine($"{started.Elapsed.TotalSeconds:0.0} s: killed again after {sent} emails");
-                _worker = WorkerProcess.Start(fixture.WorkerProcessSettings);
+                _worker = HostProcess.Start("Notify.Worker", fixture.WorkerProcessSettings);
             }
 
             var final = await WaitForAllFinalAsync(work.Select(w => w.EventId).ToList(), TimeSpan.FromSeconds(240));
@@ -181,7 +181,7 @@ public sealed class WorkerCrashTests(WorkerCrashFixture fixture) : IClassFixture
         worker.Dispose();
     }
 
-    private static void WriteTail(string what, WorkerProcess? worker)
+    private static void WriteTail(string what, HostProcess? worker)
     {
         if (worker?.OutputTail() is { Length: > 0 } tail)
         {
@@ -258,114 +258,5 @@ public sealed class WorkerCrashTests(WorkerCrashFixture fixture) : IClassFixture
     {
         using var client = fixture.CreateClient();
         return await client.GetFromJsonAsync<JsonElement>($"/api/users/{user}/notifications?channel=in_app", Ct);
-    }
-}
-
-/// <summary>
-/// Notify.Worker as its own process (<c>dotnet Notify.Worker.dll</c> from the test's output directory, where the project
-/// reference copies it with its runtimeconfig and deps), configured through environment variables. Killed, with its
-/// children, on dispose and when the test process exits.
-/// </summary>
-internal sealed class WorkerProcess : IDisposable
-{
-    private const int TailLines = 200;
-
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
-    private readonly EventHandler _onExit;
-
-    private WorkerProcess(Process process)
-    {
-        _process = process;
-        _onExit = (_, _) => KillQuietly();
-        AppDomain.CurrentDomain.ProcessExit += _onExit;
-    }
-
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> settings)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Notify.Worker.dll");
-        if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
-        {
-            throw new InvalidOperationException($"Notify.Worker.dll and its runtimeconfig are not in {AppContext.BaseDirectory}.");
-        }
-
-        // The dotnet CLI tells its children where it is; outside it, dotnet is on the PATH.
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var (key, value) in settings)
-        {
-            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        info.Environment["Urls"] = "http://127.0.0.1:0";
-        var process = new Process { StartInfo = info };
-        var worker = new WorkerProcess(process);
-        process.OutputDataReceived += (_, e) => worker.Record(e.Data);
-        process.ErrorDataReceived += (_, e) => worker.Record(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return worker;
-    }
-
-    public string OutputTail() => string.Join(Environment.NewLine, _output);
-
-    /// <summary>A worker that died on its own (bad configuration, a crash) fails the test at once rather than at a timeout.</summary>
-    public void ThrowIfExited()
-    {
-        if (_process.HasExited)
-        {
-            throw new InvalidOperationException($"The worker process exited with code {_process.ExitCode}:{Environment.NewLine}{OutputTail()}");
-        }
-    }
-
-    /// <summary>SIGKILL: no shutdown hook runs, claims and received messages are left as they are.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill(entireProcessTree: true);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _process.WaitForExitAsync(timeout.Token);
-    }
-
-    public void Dispose()
-    {
-        AppDomain.CurrentDomain.ProcessExit -= _onExit;
-        KillQuietly();
-        _process.Dispose();
-    }
-
-    private void KillQuietly()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started, or already gone.
-        }
-    }
-
-    private void Record(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        while (_output.Count > TailLines && _output.TryDequeue(out _))
-        {
-        }
     }
 }
