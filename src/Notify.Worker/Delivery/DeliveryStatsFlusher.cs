@@ -42,6 +42,8 @@ public sealed partial class DeliveryStatsFlusher(
 
     private static readonly TimeSpan ShutdownFlushTimeout = TimeSpan.FromSeconds(5);
 
+    // Never disposed on purpose: a host stopped twice (WebApplicationFactory stops it while Program's RunAsync stops and
+    // disposes it) runs StoppedAsync after Dispose. A SemaphoreSlim owns no OS handle unless AvailableWaitHandle is read.
     private readonly SemaphoreSlim _flushing = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -128,13 +130,6 @@ public sealed partial class DeliveryStatsFlusher(
     Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     Task IHostedLifecycleService.StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Dispose()
-    {
-        _flushing.Dispose();
-        base.Dispose();
-        GC.SuppressFinalize(this);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing delivery stats failed; {Minutes} minute(s) of counts kept for the next flush")]
     private partial void LogFlushFailed(Exception exception, int minutes);

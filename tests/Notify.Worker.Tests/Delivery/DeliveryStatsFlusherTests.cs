@@ -72,6 +72,19 @@ public sealed class DeliveryStatsFlusherTests
         Assert.Equal(1, Assert.Single(Assert.Single(store.Adds).Counts).Value);
     }
 
+    [Fact]
+    public async Task Should_still_flush_when_stopped_after_the_host_disposed_it()
+    {
+        var (stats, store, clock) = (new DeliveryStatsAggregator(), new RecordingStore(), new Clock(Start));
+        var flusher = Flusher(stats, store, clock);
+        stats.Add(Start, Channel.Email, NotificationStatus.Sent);
+
+        flusher.Dispose();
+        await ((IHostedLifecycleService)flusher).StoppedAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, Assert.Single(Assert.Single(store.Adds).Counts).Value);
+    }
+
     private static DeliveryStatsFlusher Flusher(DeliveryStatsAggregator stats, IDeliveryStatsStore store, TimeProvider time) =>
         new(stats, store, time, Options.Create(new DeliveryStatsOptions()), NullLogger<DeliveryStatsFlusher>.Instance);
 
