@@ -31,8 +31,11 @@ try
     var connection = aws?.Connection ?? AwsConnection.FromEnvironment(options.Region, options.AwsProfile);
     var adminKey = options.AdminKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 
+    // One inbox token key for every API instance: a token minted by one must be accepted by the others.
+    var inboxSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     var report = await NotifyProvisioner.ProvisionAsync(connection, new ProvisioningOptions { Prefix = options.ResourcePrefix, CreatePlatformApplications = aws is not null }, shutdown.Token);
-    var environment = AppHostEnvironment.For(options, connection, aws, adminKey, report);
+    var environment = AppHostEnvironment.For(options, connection, aws, adminKey, inboxSigningKey, report);
     services.Add(ServiceProcess.Start("api", "Notify.Api", new Uri($"http://127.0.0.1:{options.PortBase}/"), environment("notify-api")));
     for (var i = 1; i <= options.Workers; i++)
     {
@@ -40,7 +43,8 @@ try
     }
 
     await Task.WhenAll(services.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(90), shutdown.Token)));
-    AppHostEnvironment.PrintReady(report, services, aws, adminKey, options.AdminKey is null);
+    var inboxDemo = await AppHostEnvironment.InboxDemoLinkAsync(services[0].Url, adminKey, shutdown.Token);
+    AppHostEnvironment.PrintReady(report, services, aws, adminKey, options.AdminKey is null, inboxDemo);
     using var demo = options.Demo
         ? new DemoTraffic(services[0].Url, adminKey, aws, connection, report.IdOf("topic", new ResourceNaming(options.ResourcePrefix).Topic(NotifyResources.SesFeedbackTopic)))
         : null;

@@ -30,6 +30,7 @@ prefix=bench
 dotnet "$out/bench/Notify.Benchmarks.dll" provision "http://127.0.0.1:$moto_port" "$prefix"
 
 export NOTIFY_ADMIN_KEY=bench-admin-key-0123456789abcdef
+export Notify__Inbox__TokenSigningKey=bench-inbox-token-signing-key-0123456789abcdef
 export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
 export Notify__Provisioning__Prefix=$prefix Logging__LogLevel__Default=Warning
 ASPNETCORE_URLS="http://127.0.0.1:$api_port" dotnet "$out/api/Notify.Api.dll" >"$out/api.log" 2>&1 & api_pid=$!

@@ -26,6 +26,7 @@ prefix=bench
 dotnet "$out/bench/Notify.Benchmarks.dll" provision "http://127.0.0.1:$moto_port" "$prefix"
 
 export NOTIFY_ADMIN_KEY=bench-admin-key-0123456789abcdef
+export Notify__Inbox__TokenSigningKey=bench-inbox-token-signing-key-0123456789abcdef
 AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
 Notify__Provisioning__Prefix=$prefix ASPNETCORE_URLS="http://127.0.0.1:$api_port" Logging__LogLevel__Default=Warning \
   dotnet "$out/api/Notify.Api.dll" >"$out/api.log" 2>&1 & api_pid=$!
@@ -34,17 +35,8 @@ until curl -sf "http://127.0.0.1:$api_port/alive" >/dev/null; do sleep 0.2; done
 cpu_ms() { awk '{ print ($14 + $15) * 10 }' "/proc/$api_pid/stat"; }   # utime + stime in clock ticks (100/s)
 aws_requests() { curl -s "http://127.0.0.1:$api_port/metrics" | awk '/^notify_aws_requests_total/ { s += $NF } END { print s + 0 }'; }
 
-# Stand-in for the workers: moto's FIFO send slows with every message already queued (about 0.1 ms each), so an
-# undrained lane would measure moto's queue scan, not Notify. Purge both lanes every half second (boto3 ships with moto).
-python3 - "$moto_port" "$prefix" <<'PY' & purge_pid=$!
-import sys, time, boto3
-sqs = boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
-urls = [sqs.get_queue_url(QueueName=f"{sys.argv[2]}-{lane}.fifo")["QueueUrl"] for lane in ("high", "low")]
-while True:
-    for url in urls:
-        sqs.purge_queue(QueueUrl=url)
-    time.sleep(0.5)
-PY
+# Stand-in for the workers: purge both lanes every half second (moto's FIFO send slows as a queue grows).
+python3 bench/ingest/purge_lanes.py "$moto_port" "$prefix" & purge_pid=$!
 trap 'kill $purge_pid 2>/dev/null; cleanup' EXIT
 
 # Warm-up (JIT tiering, connection pools, moto's lazy backends), then the measured run.

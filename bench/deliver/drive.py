@@ -1,8 +1,17 @@
-"""Drives Notify.Api for bench/deliver.sh: posts events and reads back when each was sent (server-side timestamps)."""
+"""Drives Notify.Api for bench/deliver.sh and bench/run: posts events and reads back when each was sent (server-side
+timestamps).
+
+  setup API                                       stores the bench.deliver email template
+  steady API METRICS RATE SECONDS RUN             post + latency below, in one go
+  post API METRICS RATE SECONDS RUN               posts RATE events/s for SECONDS (8 client threads), then waits on the
+                                                  worker's own counter until each has a final row
+  latency API RUN COUNT                           reads each event RUN-0 … RUN-(COUNT-1) once: POST->sent percentiles
+  burst API METRICS COUNT RUN                     COUNT events through /api/events/batch, then the drain's deliveries/s
+With DRIVE_RESULT=FILE the figures are also written there as one JSON object.
+"""
 import concurrent.futures as futures
 import json
 import os
-import statistics
 import sys
 import time
 import urllib.request
@@ -36,7 +45,7 @@ def delivered_total(metrics_url):
 
 def sent_latencies(base, metrics_url, ids, baseline, deadline):
     """Waits on the worker's own counter (cheap) until every event has a final row, then reads each event once."""
-    while delivered_total(metrics_url) < baseline + len(ids) and time.time() < deadline:
+    while metrics_url and delivered_total(metrics_url) < baseline + len(ids) and time.time() < deadline:
         time.sleep(1)
     latencies, failed, last = [], 0, None
     for event_id in ids:
@@ -56,33 +65,67 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def result(figures):
+    path = os.environ.get("DRIVE_RESULT")
+    if path:
+        with open(path, "w") as out:
+            json.dump(figures, out)
+
+
+def post(base, metrics, rate, seconds, run):
+    total = int(rate * seconds)
+    baseline = delivered_total(metrics)
+    start = time.time()
+    with futures.ThreadPoolExecutor(8) as pool:
+        jobs = []
+        for i in range(total):
+            delay = start + i / rate - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            jobs.append(pool.submit(call, base, "POST", "/api/events", event(run, i)))
+        for job in jobs:
+            job.result()
+    posted_in = time.time() - start
+    deadline = time.time() + 300
+    while delivered_total(metrics) < baseline + total and time.time() < deadline:
+        time.sleep(0.5)
+    return total, posted_in
+
+
+def latency(base, run, total):
+    latencies, lost, _ = sent_latencies(base, None, [f"{run}-{i}" for i in range(total)], 0, 0)
+    figures = {"events": total, "delivered": len(latencies), "not_sent": lost}
+    if latencies:
+        figures.update({f"p{p}_ms": pct(latencies, p) * 1000 for p in (50, 95, 99)})
+    return figures
+
+
 def main():
-    mode, base, metrics = sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None
+    mode, base = sys.argv[1], sys.argv[2]
     if mode == "setup":
         call(base, "PUT", f"/api/templates/{TYPE}/email/en", {"subject": "Order {{n}}", "text": "Your order {{n}} shipped."})
         return
-    if mode == "steady":
-        rate, seconds, run = float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
-        total = int(rate * seconds)
-        baseline = delivered_total(metrics)
-        start = time.time()
-        with futures.ThreadPoolExecutor(8) as pool:
-            jobs = []
-            for i in range(total):
-                delay = start + i / rate - time.time()
-                if delay > 0:
-                    time.sleep(delay)
-                jobs.append(pool.submit(call, base, "POST", "/api/events", event(run, i)))
-            for job in jobs:
-                job.result()
-        latencies, lost, _ = sent_latencies(base, metrics, [f"{run}-{i}" for i in range(total)], baseline, time.time() + 300)
+    if mode in ("steady", "post"):
+        metrics, rate, seconds, run = sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+        total, posted_in = post(base, metrics, rate, seconds, run)
+        if mode == "post":
+            result({"events": total, "posted_in_s": posted_in})
+            print(f"posted {total} events at {rate:g}/s in {posted_in:.1f} s")
+            return
+        figures = latency(base, run, total)
+        result(figures)
         print(f"steady {rate:g}/s for {seconds:g}s: {total} events")
-        print(f"delivered {len(latencies)} (not sent: {lost})")
-        if latencies:
-            print(f"POST->sent p50 {pct(latencies, 50) * 1000:.0f} ms, p99 {pct(latencies, 99) * 1000:.0f} ms")
+        print(f"delivered {figures['delivered']} (not sent: {figures['not_sent']})")
+        if figures["delivered"]:
+            print(f"POST->sent p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms")
+        return
+    if mode == "latency":
+        figures = latency(base, sys.argv[3], int(sys.argv[4]))
+        result(figures)
+        print(json.dumps(figures))
         return
     if mode == "burst":
-        count, run = int(sys.argv[4]), sys.argv[5]
+        metrics, count, run = sys.argv[3], int(sys.argv[4]), sys.argv[5]
         baseline = delivered_total(metrics)
         ids = []
         for offset in range(0, count, 100):
@@ -91,8 +134,12 @@ def main():
             ids += [b["eventId"] for b in batch]
         accepted_at = min(parse(call(base, "GET", f"/api/events/{i}")["acceptedAt"]) for i in ids[:10])
         latencies, lost, last = sent_latencies(base, metrics, ids, baseline, time.time() + 600)
-        span = (last - accepted_at).total_seconds()
-        print(f"burst of {count}: delivered {len(latencies)} (not sent: {lost}) in {span:.1f} s → {len(latencies) / span:.1f} deliveries/s")
+        span = (last - accepted_at).total_seconds() if last else 0
+        rate = len(latencies) / span if span > 0 else 0
+        result({"events": count, "delivered": len(latencies), "not_sent": lost, "span_s": span, "deliveries_per_s": rate})
+        print(f"burst of {count}: delivered {len(latencies)} (not sent: {lost}) in {span:.1f} s → {rate:.1f} deliveries/s")
+        return
+    raise SystemExit(f"unknown mode {mode}")
 
 
 main()

@@ -48,6 +48,7 @@ internal static class ApiServiceCollectionExtensions
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
         });
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddNotifyOpenApi();
         return builder;

@@ -17,7 +17,8 @@ public static class AwsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the AWS connection (from <c>Aws</c>, else the SDK resolution chain), the retry policy (<c>Aws:Retry</c>),
-    /// one pooled client per service and the resource names (<c>Notify:Provisioning:Prefix</c>), all validated at start.
+    /// one pooled client per service and the resource names (<c>Notify:Provisioning:Prefix</c>, overridden one by one from
+    /// <c>Notify:Resources</c>), all validated at start.
     /// </summary>
     public static IServiceCollection AddNotifyAws(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,7 +27,20 @@ public static class AwsServiceCollectionExtensions
         services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AwsOptions>>().Value.ToConnection());
-        services.AddSingleton(sp => new ResourceNaming(sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value.Prefix));
+        services.AddOptions<ResourceNamesOptions>()
+            .Configure(o =>
+            {
+                foreach (var name in configuration.GetSection(ResourceNamesOptions.SectionName).GetChildren())
+                {
+                    o.Names[name.Key] = name.Value ?? "";
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => new ResourceNaming(
+            sp.GetRequiredService<IOptions<ProvisioningOptions>>().Value.Prefix,
+            sp.GetRequiredService<IOptions<ResourceNamesOptions>>().Value.Names));
         services.AddSingleton(sp => new SqsClient(sp.GetRequiredService<AwsConnection>(), Retry(sp)));
         services.AddSingleton(sp => new SnsClient(sp.GetRequiredService<AwsConnection>(), Retry(sp)));
         services.AddSingleton(sp => new SesV2Client(sp.GetRequiredService<AwsConnection>(), Retry(sp)));

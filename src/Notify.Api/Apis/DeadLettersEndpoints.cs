@@ -1,9 +1,9 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Notify.Api.Auth;
 using Notify.Api.Http;
 using Notify.Api.OpenApi;
+using Notify.Core;
 using Notify.Core.DeadLetters;
 using Notify.Core.Events;
 
@@ -20,6 +20,7 @@ internal static class DeadLettersEndpoints
         group.MapGet("", ListAsync).WithName("ListDeadLetters");
         group.MapPost("/redrive", RedriveAsync)
             .WithName("RedriveDeadLetters")
+            .Accepts<RedriveRequest>(isOptional: true, "application/json")
             .WithRequestExample("""{"ids":["dl_01HZX3"]}""");
         return app;
     }
@@ -37,12 +38,23 @@ internal static class DeadLettersEndpoints
     }
 
     public static async Task<Results<Ok<RedriveResponse>, ProblemHttpResult>> RedriveAsync(
-        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RedriveRequest? request,
+        HttpContext context,
         IDeadLetterStore deadLetters,
         IEventStore events,
         ILanePublisher lanes,
         CancellationToken cancellationToken)
     {
+        // No body at all redrives every dead letter; a body goes through JsonBody like every other (size limit, UTF-8, duplicates).
+        RedriveRequest? request = null;
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? context.Request.ContentLength > 0)
+        {
+            (request, var problem) = await JsonBody.ReadAsync<RedriveRequest>(context, IngestionLimits.RequestBodyMaxBytes, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
         if (request?.Ids is { Count: > MaxListed })
         {
             return Problems.Invalid("ids", $"At most {MaxListed} ids per call.");

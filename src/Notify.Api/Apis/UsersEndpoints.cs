@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Notify.Api.Auth;
 using Notify.Api.Http;
+using Notify.Api.Inbox;
 using Notify.Api.OpenApi;
 using Notify.Aws.DynamoDb;
 using Notify.Core;
@@ -53,10 +55,12 @@ internal static class UsersEndpoints
         group.MapGet("/devices", ListDevicesAsync).WithName("ListDevices").RequireAuthorization(ApiPolicies.Read);
         group.MapDelete("/devices/{deviceId}", DeleteDeviceAsync).WithName("DeleteDevice").RequireAuthorization(ApiPolicies.Send);
 
-        group.MapGet("/notifications", ListNotificationsAsync).WithName("ListNotifications").RequireAuthorization(ApiPolicies.Read);
+        // The browser's inbox token (for this user only) lists and marks its in-app items too: the page holds no API key.
+        group.MapGet("/notifications", ListNotificationsAsync).WithName("ListNotifications").RequireAuthorization(InboxPolicies.ReadOrToken);
         group.MapPatch("/notifications/{notificationId}", MarkReadAsync)
             .WithName("MarkNotificationRead")
-            .RequireAuthorization(ApiPolicies.Send)
+            .RequireAuthorization(InboxPolicies.SendOrToken)
+            .Accepts<MarkReadRequest>("application/json")
             .WithRequestExample("""{ "read": true }""");
         return app;
     }
@@ -224,6 +228,8 @@ internal static class UsersEndpoints
         string? eventId,
         int? limit,
         string? cursor,
+        string? since,
+        ClaimsPrincipal user,
         INotificationStore notifications,
         CancellationToken cancellationToken)
     {
@@ -233,12 +239,18 @@ internal static class UsersEndpoints
             errors["userId"] = [UserIdRule];
         }
 
-        Channel? channelFilter = null;
+        // An inbox token reads the in-app inbox only (the other channels' rows carry addresses and provider errors).
+        var inboxToken = InboxPolicies.TokenUser(user) is not null;
+        Channel? channelFilter = inboxToken ? Channel.InApp : null;
         if (channel is not null)
         {
-            if (WireNames.TryParseChannel(channel, out var parsed))
+            if (WireNames.TryParseChannel(channel, out var parsed) && (!inboxToken || parsed == Channel.InApp))
             {
                 channelFilter = parsed;
+            }
+            else if (inboxToken)
+            {
+                errors["channel"] = ["must be in_app with an inbox token"];
             }
             else
             {
@@ -274,12 +286,25 @@ internal static class UsersEndpoints
             errors["cursor"] = ["must be a cursor from a previous page's nextCursor"];
         }
 
+        DateTimeOffset? sinceTime = null;
+        if (since is not null)
+        {
+            if (FieldFormats.TryParseTimestamp(since, out var parsedSince))
+            {
+                sinceTime = parsedSince;
+            }
+            else
+            {
+                errors["since"] = ["must be an ISO 8601 date and time with an offset, e.g. 2026-11-21T10:00:00Z"];
+            }
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        var query = new NotificationQuery(userId, channelFilter, statusFilter, eventId, limit ?? DefaultPageSize, cursor);
+        var query = new NotificationQuery(userId, channelFilter, statusFilter, eventId, limit ?? DefaultPageSize, cursor, sinceTime);
         NotificationPage page;
         try
         {
@@ -294,24 +319,46 @@ internal static class UsersEndpoints
         return TypedResults.Ok(new NotificationList(page.Items.Select(NotificationView.From).ToList(), page.NextCursor, unread));
     }
 
+    /// <summary>
+    /// Marks an in-app item read. A newly read item is announced on the inbox topic with the unread count after it, so
+    /// every tab of the user, on every instance, updates; the announcement is best effort and never fails the request.
+    /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> MarkReadAsync(
-        string userId, string notificationId, MarkReadRequest request, INotificationStore notifications, TimeProvider time, CancellationToken cancellationToken)
+        string userId,
+        string notificationId,
+        HttpContext context,
+        INotificationStore notifications,
+        InboxReadAnnouncer announcer,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (InvalidUserId(userId) is { } invalid)
         {
             return invalid;
         }
 
-        if (request.Read is not true)
+        var (request, problem) = await JsonBody.ReadAsync<MarkReadRequest>(context, IngestionLimits.RequestBodyMaxBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (request?.Read is not true)
         {
             return Problems.Invalid("read", "must be true: an inbox item can be marked read, not unread");
         }
 
-        return await notifications.MarkReadAsync(userId, notificationId, time.GetUtcNow(), cancellationToken) switch
+        var now = time.GetUtcNow();
+        switch (await notifications.MarkReadAsync(userId, notificationId, now, cancellationToken))
         {
-            MarkReadOutcome.Marked or MarkReadOutcome.AlreadyRead => TypedResults.NoContent(),
-            _ => Problems.NotFound($"User '{userId}' has no in-app notification '{notificationId}'."),
-        };
+            case MarkReadOutcome.Marked:
+                await announcer.AnnounceAsync(userId, notificationId, now, cancellationToken);
+                return TypedResults.NoContent();
+            case MarkReadOutcome.AlreadyRead:
+                return TypedResults.NoContent();
+            default:
+                return Problems.NotFound($"User '{userId}' has no in-app notification '{notificationId}'.");
+        }
     }
 
     private static ProblemHttpResult? InvalidUserId(string userId) =>

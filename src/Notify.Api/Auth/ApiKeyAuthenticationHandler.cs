@@ -35,6 +35,12 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <API key>'.");
         }
 
+        // An inbox token is no API key: its own scheme checks it, without a key lookup here.
+        if (Inbox.InboxTokens.LooksLikeToken(value[BearerPrefix.Length..].Trim()))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         var caller = await authenticator.AuthenticateAsync(value[BearerPrefix.Length..].Trim(), Context.RequestAborted);
         return caller is null
             ? AuthenticateResult.Fail("The API key is unknown or revoked.")

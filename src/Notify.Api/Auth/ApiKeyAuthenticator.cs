@@ -17,6 +17,7 @@ internal sealed class ApiKeyAuthenticator(IApiKeyStore keys, IOptions<ApiKeyOpti
     private readonly ApiKeyOptions _options = options.Value;
     private readonly byte[]? _adminHash = string.IsNullOrEmpty(options.Value.AdminKey) ? null : ApiKeySecret.Hash(options.Value.AdminKey);
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _activeIds = new(StringComparer.Ordinal);
 
     public async Task<ApiCaller?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
     {
@@ -62,9 +63,46 @@ internal sealed class ApiKeyAuthenticator(IApiKeyStore keys, IOptions<ApiKeyOpti
         return caller;
     }
 
+    /// <summary>
+    /// Whether the key a dashboard session was started with still stands. The session holds the key's id, not its
+    /// secret, so the key is looked up by id in the key listing; a live answer is cached like a found key, so a revoke
+    /// ends the session at once on this instance and within the cache duration elsewhere.
+    /// </summary>
+    public async Task<bool> IsActiveAsync(string keyId, CancellationToken cancellationToken)
+    {
+        if (keyId == ApiCaller.BootstrapKeyId)
+        {
+            return _adminHash is not null;
+        }
+
+        var now = time.GetUtcNow();
+        if (_activeIds.TryGetValue(keyId, out var until) && until > now)
+        {
+            return true;
+        }
+
+        var active = (await keys.ListAsync(cancellationToken)).Any(k => k.Id == keyId && !k.IsRevoked);
+        if (active && _options.CacheDuration > TimeSpan.Zero && _options.CacheCapacity > 0)
+        {
+            if (_activeIds.Count >= _options.CacheCapacity)
+            {
+                _activeIds.Clear();
+            }
+
+            _activeIds[keyId] = now + _options.CacheDuration;
+        }
+        else
+        {
+            _activeIds.TryRemove(keyId, out _);
+        }
+
+        return active;
+    }
+
     /// <summary>Drops a revoked key at once on this instance (others see the revoke within the cache duration).</summary>
     public void Forget(string keyId)
     {
+        _activeIds.TryRemove(keyId, out _);
         foreach (var (cacheKey, entry) in _cache)
         {
             if (entry.Caller.KeyId == keyId)

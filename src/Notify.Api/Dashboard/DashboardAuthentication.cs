@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Notify.Api.Auth;
 
@@ -35,6 +37,7 @@ internal static class DashboardAuthentication
                 o.ExpireTimeSpan = IdleTimeout;
                 o.SlidingExpiration = true;
                 o.LoginPath = LoginPath;
+                o.Events.OnValidatePrincipal = EndIfKeyRevokedAsync;
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
             });
@@ -54,6 +57,21 @@ internal static class DashboardAuthentication
                 .RequireAuthenticatedUser()
                 .RequireClaim(ApiCaller.ScopeClaim, ApiScopeNames.Admin));
         return services;
+    }
+
+    /// <summary>
+    /// A session lasts no longer than its key: once the key is revoked, the next request finds no session (401, or the
+    /// login form for the page) and the cookie is removed.
+    /// </summary>
+    private static async Task EndIfKeyRevokedAsync(CookieValidatePrincipalContext context)
+    {
+        var keyId = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        var authenticator = context.HttpContext.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
+        if (keyId is null || !await authenticator.IsActiveAsync(keyId, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
     }
 
     /// <summary>

@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Notify.Api.Apis;
 using Notify.Api.Auth;
+using Notify.Api.Http;
 using Notify.Core.Keys;
 
 namespace Notify.Api.Dashboard;
@@ -22,6 +24,9 @@ internal static partial class DashboardEndpoints
     /// <summary>Third-party files vendored with their licence (Chart.js), public.</summary>
     public const string VendorAssetsPath = DashboardAuthentication.BasePath + "/vendor";
 
+    /// <summary>The login form holds a key and a token; Kestrel refuses a larger body before it is read.</summary>
+    public const int LoginFormMaxBytes = 16 * 1024;
+
     private const string PageFile = "dashboard/index.html";
 
     /// <summary>Maps the dashboard, and serves its static assets from <c>wwwroot</c>: only those two folders, never the page itself.</summary>
@@ -35,7 +40,7 @@ internal static partial class DashboardEndpoints
         var dashboard = app.MapGroup(DashboardAuthentication.BasePath).ExcludeFromDescription();
         dashboard.MapGet("", Page).RequireAuthorization(DashboardAuthentication.Policy);
         dashboard.MapGet("/login", LoginFormAsync);
-        dashboard.MapPost("/login", LoginAsync);
+        dashboard.MapPost("/login", LoginAsync).WithMetadata(new RequestSizeLimitAttribute(LoginFormMaxBytes));
         dashboard.MapPost("/logout", LogoutAsync).AddEndpointFilter<SameOriginFilter>();
 
         var api = dashboard.MapGroup("/api").RequireAuthorization(DashboardAuthentication.Policy).AddEndpointFilter<SameOriginFilter>();
@@ -51,17 +56,7 @@ internal static partial class DashboardEndpoints
         return app;
     }
 
-    private static IResult Page(HttpContext context, IWebHostEnvironment environment)
-    {
-        var file = environment.WebRootFileProvider.GetFileInfo(PageFile);
-        if (!file.Exists)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: $"The dashboard page (wwwroot/{PageFile}) is not deployed.");
-        }
-
-        DashboardPages.SetSecurityHeaders(context.Response);
-        return TypedResults.Stream(file.CreateReadStream(), "text/html; charset=utf-8");
-    }
+    private static IResult Page(HttpContext context, IWebHostEnvironment environment) => DashboardPages.StaticPage(context, environment, PageFile, "dashboard page");
 
     private static async Task<IResult> LoginFormAsync(HttpContext context, IAntiforgery antiforgery)
     {
@@ -76,9 +71,24 @@ internal static partial class DashboardEndpoints
     private static async Task<IResult> LoginAsync(
         HttpContext context, IAntiforgery antiforgery, ApiKeyAuthenticator authenticator, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+        if (!context.Request.HasFormContentType)
         {
             return DashboardPages.Login(context, antiforgery, "The form expired. Enter the key again.", StatusCodes.Status400BadRequest);
+        }
+
+        try
+        {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return DashboardPages.Login(context, antiforgery, "The form expired. Enter the key again.", StatusCodes.Status400BadRequest);
+            }
+        }
+        catch (AntiforgeryValidationException e)
+        {
+            // The form itself could not be read (too large, a broken multipart body): no browser posts that.
+            return e.InnerException is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                ? Problems.TooLarge(LoginFormMaxBytes)
+                : Problems.Invalid("$", "The login form could not be read.");
         }
 
         var form = await context.Request.ReadFormAsync(cancellationToken);

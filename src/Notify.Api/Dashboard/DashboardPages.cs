@@ -26,6 +26,21 @@ internal static class DashboardPages
         headers.CacheControl = "no-store";
     }
 
+    /// <summary>A static HTML page from <c>wwwroot</c> with the security headers, or 404 problem details when it is not deployed.</summary>
+    public static IResult StaticPage(HttpContext context, IWebHostEnvironment environment, string path, string what)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(environment);
+        var file = environment.WebRootFileProvider.GetFileInfo(path);
+        if (!file.Exists)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: $"The {what} (wwwroot/{path}) is not deployed.");
+        }
+
+        SetSecurityHeaders(context.Response);
+        return TypedResults.Stream(file.CreateReadStream(), "text/html; charset=utf-8");
+    }
+
     public static IResult Login(HttpContext context, IAntiforgery antiforgery, string? error, int statusCode = StatusCodes.Status200OK)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);

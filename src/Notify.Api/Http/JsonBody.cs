@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Notify.Api.Http;
@@ -17,6 +20,8 @@ internal readonly record struct JsonBodyRead(JsonElement Root, ProblemHttpResult
 /// </summary>
 internal static class JsonBody
 {
+    private const string NotTextMessage = "must be Unicode text: the body has bytes that are not UTF-8, or an escaped lone surrogate (\\ud800)";
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         MaxDepth = 64,
@@ -64,6 +69,12 @@ internal static class JsonBody
             return Fail(Problems.Invalid("$", "A JSON body is required."));
         }
 
+        // Before the strict parse: its duplicate check compares member names, and a name that is not text throws there.
+        if (NotTextPath(bytes) is { } notText)
+        {
+            return Fail(Problems.Invalid(notText, NotTextMessage));
+        }
+
         try
         {
             var document = JsonDocument.Parse(bytes, DocumentOptions);
@@ -78,6 +89,125 @@ internal static class JsonBody
         {
             return Fail(Problems.Invalid(JsonErrors.Key(e.Path), "The body is not valid JSON: " + JsonErrors.Describe(e)));
         }
+        catch (InvalidOperationException)
+        {
+            // A body that is both malformed and not text, where the lenient read above could not say where.
+            return Fail(Problems.Invalid("$", NotTextMessage));
+        }
+    }
+
+    /// <summary>
+    /// A body read as <see cref="ReadAsync(HttpContext, int, CancellationToken)"/> reads it (limit, media type, UTF-8,
+    /// duplicates), then bound to <typeparamref name="T"/> with the API's JSON options; a value that does not bind is a
+    /// 400 naming its JSON path. For the small request records that need no parser of their own.
+    /// </summary>
+    public static async ValueTask<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpContext context, int maxBytes, CancellationToken cancellationToken)
+    {
+        var body = await ReadAsync(context, maxBytes, cancellationToken);
+        if (body.Failed)
+        {
+            return (default, body.Problem);
+        }
+
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            return (body.Root.Deserialize<T>(options), null);
+        }
+        catch (JsonException e)
+        {
+            return (default, Problems.Invalid(JsonErrors.Key(e.Path), JsonErrors.Describe(e)));
+        }
+    }
+
+    /// <summary>
+    /// Where the first string or member name that is not Unicode text is: bytes that are not UTF-8, or a <c>\u</c> escape
+    /// of an unpaired surrogate. JSON's grammar (and so the parser) lets both through, and reading such a string later
+    /// throws. Bodies that are valid UTF-8 with no escaped surrogate, i.e. nearly all, cost one vectorized scan.
+    /// </summary>
+    private static string? NotTextPath(byte[] bytes)
+    {
+        if (Utf8.IsValid(bytes) && !HasSurrogateEscape(bytes))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var lenient = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = DocumentOptions.MaxDepth });
+            return Find(lenient.RootElement, string.Empty);
+        }
+        catch (JsonException)
+        {
+            // Malformed as well: the strict parse names where.
+            return null;
+        }
+
+        static string? Find(JsonElement element, string path)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return IsText(() => element.GetString()) ? null : JsonErrors.Key(path);
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        string name = string.Empty;
+                        if (!IsText(() => name = member.Name))
+                        {
+                            return JsonErrors.Key(path);
+                        }
+
+                        if (Find(member.Value, path.Length == 0 ? name : $"{path}.{name}") is { } nested)
+                        {
+                            return nested;
+                        }
+                    }
+
+                    return null;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (Find(item, $"{path}[{index++}]") is { } nested)
+                        {
+                            return nested;
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        static bool IsText(Func<string?> read)
+        {
+            try
+            {
+                _ = read();
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary><c>\uD800</c>–<c>\uDFFF</c> anywhere (paired ones too: the walk then finds nothing wrong).</summary>
+    private static bool HasSurrogateEscape(ReadOnlySpan<byte> bytes)
+    {
+        while (bytes.IndexOf("\\u"u8) is var at and >= 0)
+        {
+            bytes = bytes[(at + 2)..];
+            if (bytes.Length >= 2 && bytes[0] is (byte)'d' or (byte)'D' && bytes[1] is (byte)'8' or (byte)'9' or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Notify.Api.Auth;
+using Notify.Api.Inbox;
 
 namespace Notify.Api.OpenApi;
 
@@ -16,6 +17,7 @@ internal sealed record RequestExample(string Json);
 internal static class NotifyOpenApi
 {
     public const string SecuritySchemeName = "apiKey";
+    public const string InboxTokenSchemeName = "inboxToken";
 
     public static IServiceCollection AddNotifyOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(options =>
@@ -43,6 +45,13 @@ internal static class NotifyOpenApi
                 BearerFormat = "nfy_live_… / nfy_test_…",
                 Description = "An API key. Scopes: send (ingest events, write user data), read (GETs), admin (templates, keys, dead letters; implies send and read).",
             };
+            document.Components.SecuritySchemes[InboxTokenSchemeName] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A short-lived inbox token for one user (POST /api/users/{userId}/inbox-token), as a bearer or the access_token query parameter.",
+            };
             return Task.CompletedTask;
         }
     }
@@ -60,14 +69,32 @@ internal static class NotifyOpenApi
                 }
             }
 
-            var scopes = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct().ToList();
+            // A policy named "read|inbox" takes either: a key with the scope, or an inbox token (alternative requirements).
+            var alternatives = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>()
+                .SelectMany(p => p.Split(InboxPolicies.AlternativeSeparator)).Distinct().ToList();
+            var scopes = alternatives.Where(a => a != InboxPolicies.Token).ToList();
+            var token = alternatives.Contains(InboxPolicies.Token);
+            var requires = new List<string>();
+            operation.Security = [];
             if (scopes.Count > 0)
             {
-                operation.Security =
-                [
-                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, context.Document)] = scopes },
-                ];
-                operation.Description = $"{operation.Description}{(string.IsNullOrEmpty(operation.Description) ? string.Empty : " ")}Requires scope: {string.Join(", ", scopes)}{(scopes.Contains(ApiPolicies.Admin) ? string.Empty : " (or admin)")}.";
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, context.Document)] = scopes });
+                requires.Add($"scope {string.Join(", ", scopes)}{(scopes.Contains(ApiPolicies.Admin) ? string.Empty : " (or admin)")}");
+            }
+
+            if (token)
+            {
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(InboxTokenSchemeName, context.Document)] = [] });
+                requires.Add("an inbox token for the user");
+            }
+
+            if (requires.Count > 0)
+            {
+                operation.Description = $"{operation.Description}{(string.IsNullOrEmpty(operation.Description) ? string.Empty : " ")}Requires {string.Join(", or ", requires)}.";
+            }
+            else
+            {
+                operation.Security = null;
             }
 
             return Task.CompletedTask;

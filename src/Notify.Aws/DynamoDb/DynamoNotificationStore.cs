@@ -41,7 +41,8 @@ public sealed class DynamoNotificationStore : INotificationStore
     }
 
     /// <summary>
-    /// A user's notifications, newest first, optionally filtered by channel, status and event. The cursor is opaque
+    /// A user's notifications, newest first, optionally filtered by channel, status, event and creation time (at or after
+    /// <see cref="NotificationQuery.Since"/>). The cursor is opaque
     /// (base64url of the last row's keys) and only valid for the same user.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The limit is outside 1..<see cref="MaxLimit"/>.</exception>
@@ -143,6 +144,15 @@ public sealed class DynamoNotificationStore : INotificationStore
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["#g1pk"] = DynamoKeys.Gsi1Pk };
         var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) { [":g1pk"] = DynamoAttributes.S(partition) };
+        var keyCondition = "#g1pk = :g1pk";
+        if (query.Since is { } since)
+        {
+            // The index's sort key starts with the creation time, so "since" is a key condition and costs no filtered reads.
+            names["#g1sk"] = DynamoKeys.Gsi1Sk;
+            values[":since"] = DynamoAttributes.Time(since);
+            keyCondition += " AND #g1sk >= :since";
+        }
+
         var filters = new List<string>();
         if (query.Channel is { } channel)
         {
@@ -168,7 +178,7 @@ public sealed class DynamoNotificationStore : INotificationStore
                 {
                     TableName = _table,
                     IndexName = DynamoKeys.Gsi1,
-                    KeyConditionExpression = "#g1pk = :g1pk",
+                    KeyConditionExpression = keyCondition,
                     FilterExpression = filters.Count == 0 ? null : string.Join(" AND ", filters),
                     ExpressionAttributeNames = names,
                     ExpressionAttributeValues = values,
@@ -220,11 +230,13 @@ public sealed class DynamoNotificationStore : INotificationStore
             },
             cancellationToken);
         var after = cursor?[DynamoKeys.Gsi1Sk].S;
+        var since = query.Since is { } sinceTime ? DynamoAttributes.FormatTime(sinceTime) : null;
         var matching = (response.Items ?? [])
             .Where(i => i.OptionalString(NotificationItems.UserId) == query.UserId)
             .Where(i => query.Channel is not { } c || i.OptionalString(NotificationItems.Channel) == SnakeCase<Channel>.Name(c))
             .Where(i => query.Status is not { } s || i.OptionalString(NotificationItems.Status) == SnakeCase<NotificationStatus>.Name(s))
             .Where(i => after is null || string.CompareOrdinal(i.OptionalString(DynamoKeys.Gsi1Sk), after) < 0)
+            .Where(i => since is null || string.CompareOrdinal(i.OptionalString(DynamoKeys.Gsi1Sk), since) >= 0)
             .OrderByDescending(i => i.OptionalString(DynamoKeys.Gsi1Sk), StringComparer.Ordinal)
             .ToList();
         var page = matching.Take(query.Limit).ToList();

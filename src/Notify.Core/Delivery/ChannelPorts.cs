@@ -33,6 +33,9 @@ public interface IPushSender
 /// <summary>A stored in-app item, announced so that connected clients can be told at once.</summary>
 public sealed record InboxItemStored(string UserId, string NotificationId, string EventId, string EventType, string? Title, string? Body, DateTimeOffset At);
 
+/// <summary>An inbox item marked read, with the user's unread count after it, so every connected tab can update both.</summary>
+public sealed record InboxItemRead(string UserId, string NotificationId, DateTimeOffset ReadAt, int UnreadCount);
+
 /// <summary>
 /// Announces inbox changes (SNS <c>inbox-events</c>) to the API instances that hold live connections. Best effort: the
 /// inbox in DynamoDB stays the source of truth.
@@ -40,4 +43,6 @@ public sealed record InboxItemStored(string UserId, string NotificationId, strin
 public interface IInboxNotifier
 {
     Task NotifyStoredAsync(InboxItemStored item, CancellationToken cancellationToken);
+
+    Task NotifyReadAsync(InboxItemRead item, CancellationToken cancellationToken);
 }

@@ -60,13 +60,18 @@ public sealed record NotificationRecord(
 /// <summary>What was (or would be) sent: email subject/text/html, or a body (SMS, push title/body, in-app).</summary>
 public sealed record RenderedContent(string? Subject, string? Text, string? Html, string? Title, string? Body);
 
+/// <summary>
+/// A page of a user's notifications. <paramref name="Since"/> keeps the rows created at or after that time (a client
+/// that reconnects fetches what it missed with the time of the newest item it holds).
+/// </summary>
 public sealed record NotificationQuery(
     string UserId,
     Channel? Channel,
     NotificationStatus? Status,
     string? EventId,
     int Limit,
-    string? Cursor);
+    string? Cursor,
+    DateTimeOffset? Since = null);
 
 public sealed record NotificationPage(IReadOnlyList<NotificationRecord> Items, string? NextCursor);
 

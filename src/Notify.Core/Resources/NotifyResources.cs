@@ -34,6 +34,15 @@ public static class NotifyResources
     /// <summary>The worker publishes stored in-app items here; each API instance subscribes its own queue.</summary>
     public static readonly TopicDefinition InboxEventsTopic = new("inbox-events");
 
+    /// <summary>
+    /// Each API instance's own queue on the inbox topic (<c>{prefix}-inbox-{instanceId}</c>), created by the instance at
+    /// start and deleted at stop, so every instance hears every inbox event and pushes it to the browsers connected to it.
+    /// Not provisioned: the instances create them (on AWS the API's role needs the queue operations on this name prefix).
+    /// A killed instance's queue is found by its tags and removed by the other instances' sweepers; the short retention
+    /// bounds what piles up in it until then.
+    /// </summary>
+    public static readonly InstanceQueueDefinition InboxInstanceQueue = new("inbox", InboxEventsTopic.Name, VisibilityTimeoutSeconds: 30, RetentionSeconds: 120);
+
     public static readonly SubscriptionDefinition FeedbackSubscription = new(SesFeedbackTopic.Name, Feedback.Name, RawMessageDelivery: false);
 
     /// <summary>
@@ -88,6 +97,12 @@ public sealed record RedrivePolicy(string DeadLetterQueue, int MaxReceiveCount);
 
 public sealed record TopicDefinition(string Name);
 
+/// <summary>
+/// A queue per running instance, subscribed to <paramref name="Topic"/> with raw message delivery; its physical name is
+/// <see cref="ResourceNaming.InstanceQueuePrefix"/> followed by the instance id.
+/// </summary>
+public sealed record InstanceQueueDefinition(string Name, string Topic, int VisibilityTimeoutSeconds, int RetentionSeconds);
+
 /// <summary>An SQS queue subscribed to an SNS topic (the queue policy lets the topic send to it).</summary>
 public sealed record SubscriptionDefinition(string Topic, string Queue, bool RawMessageDelivery);
 
@@ -107,24 +122,99 @@ public sealed record PlatformApplicationDefinition(string Name, string Platform)
 /// <summary>SES sending setup: the configuration set whose event destination publishes feedback to a topic.</summary>
 public sealed record SesDefinition(string ConfigurationSetName, string EventDestinationName, string FeedbackTopic);
 
-/// <summary>Physical names for one environment: <c>{prefix}-{logical}</c>, plus <c>.fifo</c> where AWS requires it.</summary>
-public sealed record ResourceNaming(string Prefix = "notify")
+/// <summary>
+/// Physical names for one environment: <c>{prefix}-{logical}</c>, plus <c>.fifo</c> where AWS requires it, unless
+/// <paramref name="Overrides"/> names a resource (logical name → physical name). CloudFormation generates the physical
+/// names of what the CDK app creates, so the services are told them this way (<c>Notify:Resources:{logical}</c>).
+/// An override key may spell <c>-</c> as <c>_</c> (<c>high_dlq</c>): Lambda refuses <c>-</c> in variable names.
+/// </summary>
+/// <exception cref="ArgumentException">An override names no declared resource, is empty, or drops a FIFO queue's <c>.fifo</c>.</exception>
+public sealed record ResourceNaming(string Prefix = "notify", IReadOnlyDictionary<string, string>? Overrides = null)
 {
-    public string Queue(QueueDefinition queue) => Fifo(queue.Name, queue.Fifo);
+    private readonly Dictionary<string, string> _overrides = Check(Overrides);
+
+    /// <summary>Every logical name an override may use: queues, topics, tables, platform applications, the configuration set.</summary>
+    public static IReadOnlyList<string> LogicalNames { get; } =
+    [
+        .. NotifyResources.Queues.Select(q => q.Name),
+        .. NotifyResources.Topics.Select(t => t.Name),
+        .. NotifyResources.Tables.Select(t => t.Name),
+        .. NotifyResources.PlatformApplications.Select(a => a.Name),
+        NotifyResources.Email.ConfigurationSetName,
+    ];
+
+    public string Queue(QueueDefinition queue) => Override(queue.Name) ?? Fifo(queue.Name, queue.Fifo);
 
     public string Queue(string logicalName) =>
         Queue(NotifyResources.Queues.FirstOrDefault(q => q.Name == logicalName)
               ?? throw new ArgumentException($"No queue named '{logicalName}' in the resource definition.", nameof(logicalName)));
 
-    public string Topic(TopicDefinition topic) => $"{Prefix}-{topic.Name}";
+    public string Topic(TopicDefinition topic) => Topic(topic.Name);
 
-    public string Topic(string logicalName) => $"{Prefix}-{logicalName}";
+    public string Topic(string logicalName) => Override(logicalName) ?? $"{Prefix}-{logicalName}";
 
-    public string Table(TableDefinition table) => $"{Prefix}-{table.Name}";
+    /// <summary>What every instance queue of the definition starts with: <c>{prefix}-{name}-</c> (instances name them, so no override applies).</summary>
+    public string InstanceQueuePrefix(InstanceQueueDefinition queue) => $"{Prefix}-{queue.Name}-";
 
-    public string PlatformApplication(PlatformApplicationDefinition application) => $"{Prefix}-{application.Name}";
+    public string InstanceQueue(InstanceQueueDefinition queue, string instanceId) => InstanceQueuePrefix(queue) + instanceId;
 
-    public string ConfigurationSet(SesDefinition ses) => $"{Prefix}-{ses.ConfigurationSetName}";
+    public string Table(TableDefinition table) => Override(table.Name) ?? $"{Prefix}-{table.Name}";
+
+    public string PlatformApplication(PlatformApplicationDefinition application) => Override(application.Name) ?? $"{Prefix}-{application.Name}";
+
+    public string ConfigurationSet(SesDefinition ses) => Override(ses.ConfigurationSetName) ?? $"{Prefix}-{ses.ConfigurationSetName}";
+
+    /// <summary>What is wrong with <paramref name="overrides"/>, one message per bad entry naming its key; empty when all is well.</summary>
+    public static IReadOnlyList<string> Validate(IReadOnlyDictionary<string, string>? overrides)
+    {
+        var problems = new List<string>();
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            var logical = Logical(key);
+            if (!LogicalNames.Contains(logical, StringComparer.Ordinal))
+            {
+                problems.Add($"'{key}' names no resource; expected one of {string.Join(", ", LogicalNames)}.");
+            }
+            else if (string.IsNullOrWhiteSpace(value))
+            {
+                problems.Add($"'{key}' is empty.");
+            }
+            else if (NotifyResources.Queues.FirstOrDefault(q => q.Name == logical) is { Fifo: var fifo }
+                     && fifo != value.EndsWith(".fifo", StringComparison.Ordinal))
+            {
+                problems.Add(fifo
+                    ? $"'{key}' is a FIFO queue; its name must end in '.fifo' (got '{value}')."
+                    : $"'{key}' is a standard queue; its name must not end in '.fifo' (got '{value}').");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Equal when the prefix and every override are (records would compare the dictionaries by reference).</summary>
+    public bool Equals(ResourceNaming? other) =>
+        other is not null
+        && Prefix == other.Prefix
+        && _overrides.Count == other._overrides.Count
+        && _overrides.All(o => other._overrides.TryGetValue(o.Key, out var name) && name == o.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Prefix, _overrides.Count);
+
+    private static Dictionary<string, string> Check(IReadOnlyDictionary<string, string>? overrides)
+    {
+        var problems = Validate(overrides);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid resource name overrides: {string.Join(" ", problems)}", nameof(Overrides));
+        }
+
+        return (overrides ?? new Dictionary<string, string>()).ToDictionary(o => Logical(o.Key), o => o.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>Logical names are lower case with <c>-</c>; configuration keys arrive in any case and may use <c>_</c>.</summary>
+    private static string Logical(string key) => key.Replace('_', '-').ToLowerInvariant();
+
+    private string? Override(string logicalName) => _overrides.GetValueOrDefault(logicalName);
 
     private string Fifo(string name, bool fifo) => fifo ? $"{Prefix}-{name}.fifo" : $"{Prefix}-{name}";
 }

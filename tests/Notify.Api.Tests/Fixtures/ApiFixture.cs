@@ -22,6 +22,9 @@ public class ApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "nfy_admin_bootstrap_key_for_tests_0123456789";
 
+    /// <summary>The inbox token key (required outside Development, so an API started as a process needs it too).</summary>
+    public const string InboxSigningKey = "inbox-token-signing-key-for-api-tests-0123456789";
+
     /// <summary>Event types with a configured default lane.</summary>
     public const string HighByDefaultType = "password.reset";
     public const string LowByDefaultType = "digest.weekly";
@@ -46,12 +49,15 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>A client of moto itself (not through the API or the proxy), to look at the lanes.</summary>
     public SqsClient Sqs => _sqs ?? throw new InvalidOperationException("Fixture not started.");
 
+    /// <summary>Every setting the API was started with (the fixture's and <see cref="Settings"/>), for an API started elsewhere.</summary>
+    public IReadOnlyDictionary<string, string?> ApiSettings { get; private set; } = new Dictionary<string, string?>();
+
     protected virtual bool UseFaultProxy => false;
 
     /// <summary>Extra settings for the API, on top of the fixture's.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _aws = await LocalAws.StartAsync(new LocalAwsOptions());
         await NotifyProvisioner.ProvisionAsync(_aws.Connection, new ProvisioningOptions { Prefix = Prefix, CreatePlatformApplications = true });
@@ -68,6 +74,7 @@ public class ApiFixture : IAsyncLifetime
             ["Aws:Region"] = _aws.Connection.Region.SystemName,
             ["Notify:Provisioning:Prefix"] = Prefix,
             ["NOTIFY_ADMIN_KEY"] = AdminKey,
+            ["Notify:Inbox:TokenSigningKey"] = InboxSigningKey,
             [$"Notify:Ingestion:DefaultPriorities:{HighByDefaultType}"] = "High",
             [$"Notify:Ingestion:DefaultPriorities:{LowByDefaultType}"] = "Low",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -76,6 +83,8 @@ public class ApiFixture : IAsyncLifetime
         {
             settings[key] = value;
         }
+
+        ApiSettings = settings;
 
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -177,7 +186,7 @@ public class ApiFixture : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_factory is not null)
         {
@@ -200,7 +209,7 @@ public class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>The API reaches moto through a <see cref="FaultProxy"/>, with few quick retries so injected faults surface fast.</summary>
-public sealed class FaultProxiedApiFixture : ApiFixture
+public class FaultProxiedApiFixture : ApiFixture
 {
     protected override bool UseFaultProxy => true;
 

@@ -54,7 +54,11 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     public static string AssemblyPath { get; } =
         typeof(AppHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Notify.AppHost").Value!;
 
-    public static AppHostProcess Start(IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts the AppHost with <paramref name="arguments"/>; <paramref name="environment"/> (e.g. <c>Notify__Worker__…</c>
+    /// settings) is added to its environment, which its services inherit.
+    /// </summary>
+    public static AppHostProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         Assert.True(File.Exists(AssemblyPath), $"{AssemblyPath} is missing; build the solution first.");
 
@@ -96,6 +100,10 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         // The children's logs stay readable in a failure message, and nothing here comes from the test runner's settings.
         start.Environment.Remove("NOTIFY_ADMIN_KEY");
         start.Environment["Logging__Console__DisableColors"] = "true";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var host = new AppHostProcess(process, ownGroup: command[0] == "setsid");

@@ -28,6 +28,12 @@ public abstract record Fault
     /// <summary>Forwards the request, then resets the connection: the call took effect but its answer is lost.</summary>
     public sealed record DropResponse : Fault;
 
+    /// <summary>
+    /// Holds the request until its caller goes away (or the proxy stops) and never forwards it: a call in flight when
+    /// the calling process dies, which therefore never took effect.
+    /// </summary>
+    public sealed record Hold : Fault;
+
     public static Fault ServerError(int statusCode = 500) => new Error(statusCode, statusCode == 503 ? "ServiceUnavailable" : "InternalFailure");
 }
 
@@ -191,6 +197,17 @@ public sealed class FaultProxy : IAsyncDisposable
                 break;
             case Fault.Abort:
                 context.Abort();
+                break;
+            case Fault.Hold:
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The caller is gone; nothing was forwarded.
+                }
+
                 break;
             case Fault.Latency latency:
                 await Task.Delay(latency.Delay, context.RequestAborted);

@@ -16,4 +16,18 @@ internal static class MotoState
         var json = await Http.GetStringAsync(new Uri(endpoint, "moto-api/data.json"), cancellationToken);
         return JsonNode.Parse(json)?[service]?[model] is JsonArray items ? [.. items.OfType<JsonObject>()] : [];
     }
+
+    /// <summary>
+    /// The whole dump, read once for several models, with patience: it covers every table item and queued message moto
+    /// holds, so after a run of thousands of events it takes seconds.
+    /// </summary>
+    public static async Task<JsonNode?> DumpAsync(Uri endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = timeout };
+        return JsonNode.Parse(await http.GetStringAsync(new Uri(endpoint, "moto-api/data.json"), cancellationToken));
+    }
+
+    /// <summary>The instances of one model in a <see cref="DumpAsync"/> result, e.g. <c>sns</c>/<c>SMS</c>.</summary>
+    public static IReadOnlyList<JsonObject> Models(JsonNode? dump, string service, string model) =>
+        dump?[service]?[model] is JsonArray items ? [.. items.OfType<JsonObject>()] : [];
 }

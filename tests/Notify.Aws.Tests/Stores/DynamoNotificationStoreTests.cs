@@ -157,6 +157,32 @@ public sealed class DynamoNotificationStoreTests(StoresFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Should_list_only_rows_created_at_or_after_since_when_a_client_catches_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = Env.NotificationStore();
+        var user = StoreSamples.NewId("user");
+        var start = DateTimeOffset.UtcNow;
+        var events = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            events.Add(StoreSamples.NewId());
+            await store.UpsertAsync(StoreSamples.Notification(events[i], Channel.InApp, user, NotificationStatus.Sent, start.AddSeconds(i)), ct);
+        }
+
+        var since = await store.ListAsync(new NotificationQuery(user, null, null, null, 10, null, start.AddSeconds(3)), ct);
+        var sinceFiltered = await store.ListAsync(new NotificationQuery(user, Channel.InApp, NotificationStatus.Sent, null, 10, null, start.AddSeconds(2)), ct);
+        var sinceOfEvent = await store.ListAsync(new NotificationQuery(user, null, null, events[1], 10, null, start.AddSeconds(2)), ct);
+        var future = await store.ListAsync(new NotificationQuery(user, null, null, null, 10, null, start.AddMinutes(1)), ct);
+
+        Assert.Equal([events[4], events[3]], since.Items.Select(n => n.EventId));
+        Assert.Equal([events[4], events[3], events[2]], sinceFiltered.Items.Select(n => n.EventId));
+        Assert.Empty(sinceOfEvent.Items);
+        Assert.Empty(future.Items);
+        Assert.Null(since.NextCursor);
+    }
+
+    [Fact]
     public async Task Should_never_move_a_row_backwards_when_a_late_update_arrives()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -63,7 +63,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         fixture.Proxy.Reset();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium(), Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1800 } });
         page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
 
@@ -79,7 +79,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         var detail = page.GetByTestId("event-detail");
         await Assertions.Expect(detail).ToContainTextAsync(delivered);
         await Assertions.Expect(detail.GetByTestId("event-channel")).ToContainTextAsync("sent");
-        await SaveScreenshotAsync(page, "dashboard-delivered.png", ct);
+        await HeadlessChromium.SaveScreenshotAsync(page, "dashboard-delivered.png", ct);
 
         var deadLetterRow = page.Locator($"[data-testid=dead-letter-row][data-id=\"{deadLetterId}\"]");
         await deadLetterRow.GetByTestId("redrive-one").ClickAsync();
@@ -90,7 +90,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         await redrivenRow.ClickAsync();
         await Assertions.Expect(detail).ToContainTextAsync(poisoned);
         await Assertions.Expect(detail.GetByTestId("event-channel")).ToContainTextAsync("sent");
-        await SaveScreenshotAsync(page, "dashboard-redriven.png", ct);
+        await HeadlessChromium.SaveScreenshotAsync(page, "dashboard-redriven.png", ct);
 
         // What the page shows is what happened: the redriven email reached SES exactly once.
         var emails = await fixture.SentEmailsAsync();
@@ -118,18 +118,5 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
             .Where(d => d.GetProperty("eventId").GetString() == eventId)
             .Select(d => d.GetProperty("id").GetString())
             .FirstOrDefault();
-    }
-
-    private static string Chromium() =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Chromium is required for the browser test: apt-get install -y chromium (.ci/run installs it).");
-
-    private static async Task SaveScreenshotAsync(IPage page, string name, CancellationToken cancellationToken)
-    {
-        var directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(directory);
-        var bytes = await page.ScreenshotAsync(new() { Path = Path.Combine(directory, name), FullPage = true });
-        TestContext.Current.AddAttachment(name, bytes, "image/png");
-        cancellationToken.ThrowIfCancellationRequested();
     }
 }

@@ -68,6 +68,8 @@ public class DeliveryFixture : IAsyncLifetime
             ["Aws:Retry:BaseDelay"] = "00:00:00.020",
             ["Aws:Retry:MaxDelay"] = "00:00:00.100",
             ["Notify:Provisioning:Prefix"] = Prefix,
+            // The API requires an inbox token key outside Development (an API started as a process runs in Production).
+            ["Notify:Inbox:TokenSigningKey"] = "inbox-token-signing-key-for-worker-tests-0123456789",
             ["Notify:Store:SweepDelay"] = "00:00:05",
             ["Notify:Store:DueLookback"] = "00:10:00",
             ["Logging:LogLevel:Default"] = "Warning",

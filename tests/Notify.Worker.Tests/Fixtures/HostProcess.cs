@@ -28,6 +28,11 @@ public sealed partial class HostProcess : IDisposable
 
     public string Name { get; }
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>The exit code once the process has exited on its own; null while it runs.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     public Uri Address => _listening.Task.IsCompletedSuccessfully ? _listening.Task.Result : throw new InvalidOperationException($"{Name} is not listening yet.");
 
     public static HostProcess Start(string name, IReadOnlyDictionary<string, string?> settings)
@@ -90,6 +95,31 @@ public sealed partial class HostProcess : IDisposable
         if (_process.HasExited)
         {
             throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}:{Environment.NewLine}{OutputTail()}");
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM, as an orchestrator stops a service (through <c>kill</c>: .NET's Process.Kill only knows SIGKILL): the host
+    /// runs its shutdown, hosted services stop, and the process exits within <paramref name="timeout"/> or the test fails.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        var signal = new ProcessStartInfo("kill") { UseShellExecute = false };
+        signal.ArgumentList.Add("-TERM");
+        signal.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using (var kill = Process.Start(signal) ?? throw new InvalidOperationException("kill could not be started."))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds:0} s of SIGTERM:{Environment.NewLine}{OutputTail()}", e);
         }
     }
 

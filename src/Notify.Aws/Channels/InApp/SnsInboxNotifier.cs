@@ -9,14 +9,16 @@ using Notify.Core.Resources;
 namespace Notify.Aws.Channels.InApp;
 
 /// <summary>
-/// Announces a stored inbox item on the <c>inbox-events</c> topic as Notify JSON, <c>{"type":"notification", …item}</c>, so
-/// each API instance's subscribed queue hears of it. The topic's ARN is looked up once (SNS <c>CreateTopic</c> is idempotent
+/// Announces a stored inbox item on the <c>inbox-events</c> topic as Notify JSON, <c>{"type":"notification", …item}</c>, and
+/// an item marked read as <c>{"type":"read", …}</c>, so each API instance's subscribed queue hears of it
+/// (<see cref="InboxAnnouncement"/> reads them back). The topic's ARN is looked up once (SNS <c>CreateTopic</c> is idempotent
 /// and answers the ARN of an existing topic); a failed lookup is tried again on the next call. Failures are thrown: the
 /// announcement is best effort and the caller decides what a failure is worth.
 /// </summary>
 public sealed class SnsInboxNotifier : IInboxNotifier
 {
     public const string NotificationType = "notification";
+    public const string ReadType = "read";
 
     private readonly SnsClient _sns;
     private readonly string _topicName;
@@ -30,22 +32,37 @@ public sealed class SnsInboxNotifier : IInboxNotifier
         _topicName = naming.Topic(NotifyResources.InboxEventsTopic);
     }
 
-    public async Task NotifyStoredAsync(InboxItemStored item, CancellationToken cancellationToken)
+    public Task NotifyStoredAsync(InboxItemStored item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var topicArn = await TopicArnAsync().WaitAsync(cancellationToken);
-        await _sns.PublishAsync(new PublishRequest { TopicArn = topicArn, Message = Serialize(item) }, cancellationToken);
+        return PublishAsync(Serialize(item), cancellationToken);
+    }
+
+    public Task NotifyReadAsync(InboxItemRead item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return PublishAsync(Serialize(item), cancellationToken);
     }
 
     /// <summary>The announcement: <c>type</c> first, then the item's members as Notify's JSON names them.</summary>
-    internal static string Serialize(InboxItemStored item)
+    internal static string Serialize(InboxItemStored item) => Serialize(NotificationType, item);
+
+    internal static string Serialize(InboxItemRead item) => Serialize(ReadType, item);
+
+    private async Task PublishAsync(string message, CancellationToken cancellationToken)
+    {
+        var topicArn = await TopicArnAsync().WaitAsync(cancellationToken);
+        await _sns.PublishAsync(new PublishRequest { TopicArn = topicArn, Message = message }, cancellationToken);
+    }
+
+    private static string Serialize<T>(string type, T item)
     {
         using var fields = JsonSerializer.SerializeToDocument(item, NotifyJson.Options);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = NotifyJson.Options.Encoder }))
         {
             writer.WriteStartObject();
-            writer.WriteString("type", NotificationType);
+            writer.WriteString("type", type);
             foreach (var field in fields.RootElement.EnumerateObject())
             {
                 field.WriteTo(writer);

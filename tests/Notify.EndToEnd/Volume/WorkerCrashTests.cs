@@ -1,0 +1,64 @@
+using Notify.EndToEnd.Fixtures;
+
+namespace Notify.EndToEnd.Volume;
+
+/// <summary>
+/// The volume run with the worker killed (SIGKILL: no shutdown hook, claims and received messages left as they are) every
+/// 6–10 s and restarted by the AppHost: nothing is lost; an email may go out twice when a kill fell between SES taking it and
+/// the outcome's write (at least once, by design), an SMS or push never does — its row ends <c>unknown</c> instead. The
+/// counts per channel are printed and recorded.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class WorkerCrashTests(WorkerCrashFixture system) : IClassFixture<WorkerCrashFixture>
+{
+    private const int MaxKills = 10;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Should_lose_nothing_and_never_send_sms_or_push_twice_when_the_worker_is_killed_every_few_seconds()
+    {
+        var run = new VolumeRun(system, "crash");
+        await run.PrepareAsync();
+        var kills = new List<double>();
+        using var stopKilling = new CancellationTokenSource();
+
+        var ingesting = run.IngestAsync();
+        var killer = Task.Run(async () =>
+        {
+            while (kills.Count < MaxKills)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(6000, 10000)), stopKilling.Token);
+                if (ingesting.IsCompleted && await run.LaneDepthAsync() == 0)
+                {
+                    return;
+                }
+
+                await system.KillServiceAsync("worker");
+                kills.Add(Math.Round(run.Elapsed.TotalSeconds, 1));
+                TestContext.Current.TestOutputHelper?.WriteLine($"{run.Elapsed.TotalSeconds:0.0} s: worker killed and restarted ({kills.Count})");
+            }
+        }, Ct);
+
+        var ingest = await ingesting;
+        var statuses = await run.WaitAllTerminalAsync(VolumeFixture.DrainTimeout);
+        var drained = run.Elapsed;
+        await stopKilling.CancelAsync();
+        try
+        {
+            await killer;
+        }
+        catch (OperationCanceledException) when (stopKilling.IsCancellationRequested)
+        {
+        }
+
+        var copies = await run.CountCopiesAsync();
+        var figures = run.Summarize(statuses, copies, ingest, drained);
+        figures["kills"] = kills.Count;
+        figures["killedAtSeconds"] = kills;
+        Figures.Record("worker-crash", figures);
+
+        Assert.True(kills.Count >= Math.Min(3, MaxKills), $"only {kills.Count} kills happened during the run");
+        run.AssertNoneLostAndSmsOrPushNeverTwice(statuses, copies);
+    }
+}
