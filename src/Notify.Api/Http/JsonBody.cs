@@ -132,54 +132,11 @@ internal static class JsonBody
             return null;
         }
 
-        try
-        {
-            using var lenient = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = DocumentOptions.MaxDepth });
-            return Find(lenient.RootElement, string.Empty);
-        }
-        catch (JsonException)
-        {
-            // Malformed as well: the strict parse names where.
-            return null;
-        }
-
-        static string? Find(JsonElement element, string path)
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String:
-                    return IsText(() => element.GetString()) ? null : JsonErrors.Key(path);
-                case JsonValueKind.Object:
-                    foreach (var member in element.EnumerateObject())
-                    {
-                        string name = string.Empty;
-                        if (!IsText(() => name = member.Name))
-                        {
-                            return JsonErrors.Key(path);
-                        }
-
-                        if (Find(member.Value, path.Length == 0 ? name : $"{path}.{name}") is { } nested)
-                        {
-                            return nested;
-                        }
-                    }
-
-                    return null;
-                case JsonValueKind.Array:
-                    var index = 0;
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        if (Find(item, $"{path}[{index++}]") is { } nested)
-                        {
-                            return nested;
-                        }
-                    }
-
-                    return null;
-                default:
-                    return null;
-            }
-        }
+        // Malformed as well (the walk finds nothing): the strict parse names where.
+        return FirstFaultPath(
+            bytes,
+            (value, path) => IsText(() => value.GetString()) ? null : JsonErrors.Key(path),
+            (member, objectPath, _) => IsText(() => member.Name) ? null : JsonErrors.Key(objectPath));
 
         static bool IsText(Func<string?> read)
         {
@@ -214,35 +171,44 @@ internal static class JsonBody
     /// Where the first repeated member is (<c>recipient.email</c>, <c>payload.items[2].sku</c>). The strict parse says
     /// only that there is one, so the failing body is read again, leniently, to name the field.
     /// </summary>
-    private static string? DuplicatePath(byte[] bytes)
+    private static string? DuplicatePath(byte[] bytes) => FirstFaultPath(
+        bytes,
+        (_, _) => null,
+        (member, objectPath, seen) => seen.Add(member.Name) ? null : MemberPath(objectPath, member.Name));
+
+    /// <summary>
+    /// Reads a body the strict parse refused again, leniently, and walks it depth first to name where the first fault
+    /// is: <paramref name="atString"/> sees each string value, <paramref name="atMember"/> each member before its value
+    /// (with the names seen so far in its object). Null when nothing is found or the body is malformed.
+    /// </summary>
+    private static string? FirstFaultPath(
+        byte[] bytes,
+        Func<JsonElement, string, string?> atString,
+        Func<JsonProperty, string, HashSet<string>, string?> atMember)
     {
         try
         {
             using var lenient = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = DocumentOptions.MaxDepth });
-            return Find(lenient.RootElement, string.Empty);
+            return Walk(lenient.RootElement, string.Empty);
         }
         catch (JsonException)
         {
             return null;
         }
 
-        static string? Find(JsonElement element, string path)
+        string? Walk(JsonElement element, string path)
         {
             switch (element.ValueKind)
             {
+                case JsonValueKind.String:
+                    return atString(element, path);
                 case JsonValueKind.Object:
                     var seen = new HashSet<string>(StringComparer.Ordinal);
                     foreach (var member in element.EnumerateObject())
                     {
-                        var memberPath = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
-                        if (!seen.Add(member.Name))
+                        if ((atMember(member, path, seen) ?? Walk(member.Value, MemberPath(path, member.Name))) is { } fault)
                         {
-                            return memberPath;
-                        }
-
-                        if (Find(member.Value, memberPath) is { } nested)
-                        {
-                            return nested;
+                            return fault;
                         }
                     }
 
@@ -251,9 +217,9 @@ internal static class JsonBody
                     var index = 0;
                     foreach (var item in element.EnumerateArray())
                     {
-                        if (Find(item, $"{path}[{index++}]") is { } nested)
+                        if (Walk(item, $"{path}[{index++}]") is { } fault)
                         {
-                            return nested;
+                            return fault;
                         }
                     }
 
@@ -264,7 +230,8 @@ internal static class JsonBody
         }
     }
 
-    /// <summary><c>application/json</c> or a <c>+json</c> type, in UTF-8 (JSON's only interoperable encoding).</summary>
+    private static string MemberPath(string objectPath, string name) => objectPath.Length == 0 ? name : $"{objectPath}.{name}";
+
     public static bool IsJson(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
