@@ -20,6 +20,15 @@ public sealed record LocalAwsOptions
 
     /// <summary>Receives moto_server's output lines (the AppHost prefixes and prints them).</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>The Python interpreter that has moto; null finds it through moto_server on <see cref="SearchPath"/>.</summary>
+    public string? MotoPython { get; init; } = Environment.GetEnvironmentVariable("NOTIFY_MOTO_PYTHON") is { Length: > 0 } python ? python : null;
+
+    /// <summary>
+    /// The directories searched for moto_server (PATH syntax). An option rather than a read of PATH at start so a
+    /// caller can change it without changing the environment every other thread of the process sees.
+    /// </summary>
+    public string SearchPath { get; init; } = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
 }
 
 /// <summary>
@@ -77,7 +86,7 @@ public sealed class LocalAws : IAsyncDisposable
             return new LocalAws(endpoint, options.Region, null, isMoto);
         }
 
-        var python = FindMotoPython() ?? throw new LocalAwsUnavailableException(
+        var python = options.MotoPython ?? FindMotoPython(options.SearchPath) ?? throw new LocalAwsUnavailableException(
             "No local AWS: 'moto_server' was not found on PATH. Install it with `pip install \"moto[server]\"` (Python 3), " +
             "or pass an endpoint (e.g. LocalStack at http://localhost:4566, --aws-endpoint / NOTIFY_AWS_ENDPOINT), or use real AWS with --aws-profile.");
 
@@ -160,15 +169,9 @@ public sealed class LocalAws : IAsyncDisposable
     }
 
     /// <summary>The Python interpreter that has moto: the one named in moto_server's shebang.</summary>
-    private static string? FindMotoPython()
+    private static string? FindMotoPython(string searchPath)
     {
-        var explicitPath = Environment.GetEnvironmentVariable("NOTIFY_MOTO_PYTHON");
-        if (!string.IsNullOrEmpty(explicitPath))
-        {
-            return explicitPath;
-        }
-
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, "moto_server");
             if (!File.Exists(candidate))

@@ -26,21 +26,14 @@ public sealed class LocalAwsTests
     [Fact]
     public async Task Should_name_the_fix_when_moto_is_missing_and_no_endpoint_is_given()
     {
-        var path = Environment.GetEnvironmentVariable("PATH");
-        var python = Environment.GetEnvironmentVariable("NOTIFY_MOTO_PYTHON");
-        try
-        {
-            Environment.SetEnvironmentVariable("NOTIFY_MOTO_PYTHON", null);
-            Environment.SetEnvironmentVariable("PATH", "/nonexistent");
-            var e = await Assert.ThrowsAsync<LocalAwsUnavailableException>(() => LocalAws.StartAsync(new LocalAwsOptions()));
-            Assert.Contains("moto[server]", e.Message, StringComparison.Ordinal);
-            Assert.Contains("LocalStack", e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PATH", path);
-            Environment.SetEnvironmentVariable("NOTIFY_MOTO_PYTHON", python);
-        }
+        // Through the options, never by changing PATH: the process environment is shared with every test running in
+        // parallel (a PATH of /nonexistent here once made a wire test fail to start node).
+        var options = new LocalAwsOptions { MotoPython = null, SearchPath = "/nonexistent" };
+
+        var e = await Assert.ThrowsAsync<LocalAwsUnavailableException>(() => LocalAws.StartAsync(options, TestContext.Current.CancellationToken));
+
+        Assert.Contains("moto[server]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("LocalStack", e.Message, StringComparison.Ordinal);
     }
 
     private static bool ProcessExists(int pid)
