@@ -42,9 +42,9 @@ internal readonly record struct TraceContext(string? TraceParent, string? TraceS
 
 /// <summary>
 /// The ingestion pipeline: validate → record once per eventId (conditional write) → enqueue on the lane. The answer
-/// is "accepted" only once the lane took the event; a failed enqueue leaves the record <c>received</c> in the
-/// sparse <c>due</c> index, where the sweeper finds it, so nothing recorded is lost and the happy path costs one
-/// write and one (micro-batched) send.
+/// is "accepted" only once the lane took the event, which then leaves the sparse <c>due</c> index (a second, small
+/// write: without it the sweeper cannot tell an event waiting in a backlogged lane from one that never reached it). A
+/// failed enqueue leaves the record <c>received</c> in the index, where the sweeper finds it, so nothing recorded is lost.
 /// </summary>
 internal sealed partial class EventIngestion(
     IEventStore events,
@@ -132,8 +132,22 @@ internal sealed partial class EventIngestion(
             return new IngestionOutcome.EnqueueFailed(submission.EventId);
         }
 
+        try
+        {
+            await events.MarkEnqueuedAsync(accepted, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The event is on its lane all the same; unmarked, the sweeper enqueues it again after the sweep delay, which
+            // the worker's per-channel idempotency absorbs. Not worth failing an accepted event for.
+            LogMarkFailed(logger, submission.EventId, e);
+        }
+
         return new IngestionOutcome.Accepted(accepted, Scheduled: false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} was enqueued but could not be marked; the sweeper will enqueue it again")]
+    private static partial void LogMarkFailed(ILogger logger, string eventId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} was recorded but its {Lane} lane refused it; the sweeper will enqueue it")]
     private static partial void LogEnqueueFailed(ILogger logger, string eventId, Priority lane, Exception exception);

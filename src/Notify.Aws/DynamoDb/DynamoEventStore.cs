@@ -13,10 +13,11 @@ namespace Notify.Aws.DynamoDb;
 /// </summary>
 /// <remarks>
 /// An event is written once, <c>received</c> and already in the sparse <c>due</c> index at <c>acceptedAt + SweepDelay</c>
-/// (or <c>scheduled</c> and due at its <c>sendAt</c>), so the API's happy path is one conditional put. The sweeper reads
-/// what is due (<see cref="DueAsync"/>), enqueues it and calls <see cref="MarkEnqueuedAsync"/>, which re-arms the event one
-/// sweep delay later instead of removing it: if the worker has not taken the event by then (it removes <c>dueBucket</c>
-/// when it does), it is enqueued again. FIFO deduplication and the worker's per-channel idempotency make a repeat harmless.
+/// (or <c>scheduled</c> and due at its <c>sendAt</c>), in one conditional put. The sweeper reads
+/// what is due (<see cref="DueAsync"/>), enqueues it and calls <see cref="MarkEnqueuedAsync"/>, which takes it out of the
+/// index; the API does the same after its own enqueue, so only an event whose enqueue failed or was never confirmed (a
+/// crash between the send and the mark) is swept. FIFO deduplication and the worker's per-channel idempotency make the
+/// rare repeat harmless.
 /// </remarks>
 public sealed class DynamoEventStore : IEventStore
 {
@@ -205,31 +206,39 @@ public sealed class DynamoEventStore : IEventStore
     }
 
     /// <summary>
-    /// Records that the event was handed to its lane: a scheduled event becomes <c>received</c> (like a freshly accepted
-    /// one) and the event is due again one sweep delay from now, in case the worker never takes it. Does nothing when the
-    /// worker has already moved it on, or it was cancelled meanwhile.
+    /// Records that the event was handed to its lane: it leaves the due index (a scheduled one becomes <c>received</c>,
+    /// like a freshly accepted one). Only for the generation that was published and only while the event still waits
+    /// (received or scheduled): a worker that already took it, deferred it to a later generation or a cancel wins.
     /// </summary>
-    public async Task MarkEnqueuedAsync(string eventId, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The event is not re-armed for another sweep: SQS keeps what it accepted (and a poison message goes to the DLQ,
+    /// where the dashboard redrives it), whereas re-arming put a second copy on the lane whenever the lane's backlog was
+    /// older than the sweep delay, and a third one delay later: work multiplied exactly when the worker was behind.
+    /// </remarks>
+    public async Task MarkEnqueuedAsync(AcceptedEvent enqueued, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        ArgumentNullException.ThrowIfNull(enqueued);
         var now = _time.GetUtcNow();
-        var dueAt = now + _options.SweepDelay;
         var received = SnakeCase<EventStatus>.Name(EventStatus.Received);
         var update = new DynamoUpdate()
             .Set(Status, DynamoAttributes.S(received))
             .Set(UpdatedAt, DynamoAttributes.Time(now))
             .Set("enqueuedAt", DynamoAttributes.Time(now))
-            .Set(DynamoKeys.DueBucket, DynamoAttributes.S(DueBuckets.For(eventId, dueAt)))
-            .Set(DynamoKeys.DueAt, DynamoAttributes.Time(dueAt));
+            .Remove(DynamoKeys.DueBucket)
+            .Remove(DynamoKeys.DueAt);
+        var generation = update.Name(DynamoDeliveryStore.Generation);
+        var sameGeneration = enqueued.Generation == 0
+            ? $"(attribute_not_exists({generation}) OR {generation} = {update.Value(DynamoAttributes.N(0))})"
+            : $"{generation} = {update.Value(DynamoAttributes.N(enqueued.Generation))}";
         var condition = $"{update.Name(Status)} IN ({update.Value(DynamoAttributes.S(received))}, " +
-                        $"{update.Value(DynamoAttributes.S(SnakeCase<EventStatus>.Name(EventStatus.Scheduled)))})";
+                        $"{update.Value(DynamoAttributes.S(SnakeCase<EventStatus>.Name(EventStatus.Scheduled)))}) AND {sameGeneration}";
         try
         {
-            await _dynamo.UpdateItemAsync(update.ToRequest(_table, DynamoKeys.Of(DynamoKeys.Event(eventId), DynamoKeys.EventSk), condition), cancellationToken);
+            await _dynamo.UpdateItemAsync(update.ToRequest(_table, DynamoKeys.Of(DynamoKeys.Event(enqueued.EventId), DynamoKeys.EventSk), condition), cancellationToken);
         }
         catch (ConditionalCheckFailedException)
         {
-            // Taken by the worker, cancelled or expired: nothing is due any more.
+            // Taken by the worker, deferred to a later generation, cancelled or expired: not this call's to clear.
         }
     }
 

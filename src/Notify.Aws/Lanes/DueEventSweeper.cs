@@ -6,8 +6,8 @@ namespace Notify.Aws.Lanes;
 
 /// <summary>
 /// One pass of the scheduler and sweeper (the worker hosts it on a timer): every event the store reports due —
-/// scheduled events whose <c>sendAt</c> has come, accepted events the worker has not taken within the sweep delay — goes
-/// onto its lane, and only after the lane took it is it marked enqueued. A crash between the two re-publishes the event
+/// scheduled events whose <c>sendAt</c> has come, accepted events whose enqueue failed or was never marked within the sweep
+/// delay — goes onto its lane, and only after the lane took it is it marked enqueued (out of the due index). A crash between the two re-publishes the event
 /// on the next pass, which FIFO deduplication and the worker's per-channel idempotency make harmless; a failed publish
 /// leaves the event due for the next pass.
 /// </summary>
@@ -77,7 +77,7 @@ public sealed partial class DueEventSweeper(IEventStore events, ILanePublisher l
 
         try
         {
-            await events.MarkEnqueuedAsync(due.EventId, cancellationToken);
+            await events.MarkEnqueuedAsync(due, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -37,10 +37,10 @@ public interface IEventStore
     IAsyncEnumerable<AcceptedEvent> DueAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records that a due event was handed to its lane: it becomes (or stays) <c>received</c> and is due again one sweep
-    /// delay later, so an event the worker never takes is enqueued again; the worker removes it from the due index.
+    /// Records that this generation of the event is on its lane: it becomes (or stays) <c>received</c> and is no longer
+    /// due, so the sweeper does not enqueue it again. Does nothing once the worker took it, deferred it or it was cancelled.
     /// </summary>
-    Task MarkEnqueuedAsync(string eventId, CancellationToken cancellationToken);
+    Task MarkEnqueuedAsync(AcceptedEvent enqueued, CancellationToken cancellationToken);
 
     /// <summary>Moves the event to its next generation (a redrive); null when the event is not stored (expired).</summary>
     Task<int?> NextGenerationAsync(string eventId, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Notify.Api.Tests.Fixtures;
 using Notify.Aws.Tests.Fixtures;
 using Notify.Core.Events;
@@ -33,6 +34,38 @@ public sealed class EnqueueFailureTests(FaultProxiedApiFixture api) : IClassFixt
         using var retried = await client.PostJsonAsync("/api/events", HttpJson.Event(eventId));
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         Assert.True((await retried.JsonAsync()).GetProperty("duplicate").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Should_leave_an_accepted_event_out_of_the_sweep_so_a_backlogged_lane_does_not_get_it_twice()
+    {
+        api.Proxy!.Reset();
+        using var client = api.CreateClient();
+        var eventId = HttpJson.NewId();
+
+        using var response = await client.PostJsonAsync("/api/events", HttpJson.Event(eventId));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.DoesNotContain(eventId, await DueInAnHourAsync());
+        Assert.Single((await api.DrainEventAsync(eventId))[Priority.Low]);
+    }
+
+    [Fact]
+    public async Task Should_answer_202_and_leave_the_event_to_the_sweeper_when_marking_it_enqueued_fails()
+    {
+        var proxy = api.Proxy!;
+        proxy.Reset();
+        var refuse = proxy.Add(FaultRule.Always(Fault.ServerError(), FaultRule.Target("UpdateItem")));
+        using var client = api.CreateClient();
+        var eventId = HttpJson.NewId();
+
+        using var response = await client.PostJsonAsync("/api/events", HttpJson.Event(eventId));
+        proxy.Reset();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(refuse.Injected > 0);
+        Assert.Contains(eventId, await DueInAnHourAsync());
+        Assert.Single((await api.DrainEventAsync(eventId))[Priority.Low]);
     }
 
     [Fact]
@@ -71,5 +104,17 @@ public sealed class EnqueueFailureTests(FaultProxiedApiFixture api) : IClassFixt
         await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         proxy.Reset();
         Assert.Empty((await api.DrainEventAsync(eventId))[Priority.Low]);
+    }
+
+    /// <summary>What the worker's sweeper would enqueue an hour from now (the API's own store, straight to moto).</summary>
+    private async Task<HashSet<string>> DueInAnHourAsync()
+    {
+        var due = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in api.Services.GetRequiredService<IEventStore>().DueAsync(DateTimeOffset.UtcNow.AddHours(1), TestContext.Current.CancellationToken))
+        {
+            due.Add(e.EventId);
+        }
+
+        return due;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Amazon.DynamoDBv2.Model;
 using Notify.Aws.DynamoDb;
 using Notify.Core.Events;
 using Notify.Core.Notifications;
@@ -196,7 +197,7 @@ public sealed class DynamoEventStoreTests(StoresFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Should_make_a_scheduled_event_received_and_due_again_one_sweep_delay_later_when_marked_enqueued()
+    public async Task Should_make_a_scheduled_event_received_and_no_longer_due_when_marked_enqueued()
     {
         var ct = TestContext.Current.CancellationToken;
         var now = DateTimeOffset.UtcNow;
@@ -207,11 +208,52 @@ public sealed class DynamoEventStoreTests(StoresFixture fixture) : IClassFixture
         var mine = new HashSet<string> { scheduled.EventId };
 
         Assert.Equal([scheduled.EventId], await DueAsync(store, clock.Now, mine));
-        await store.MarkEnqueuedAsync(scheduled.EventId, ct);
+        await store.MarkEnqueuedAsync(scheduled, ct);
 
         Assert.Equal(EventStatus.Received, (await store.GetAsync(scheduled.EventId, ct))!.Status);
-        Assert.Empty(await DueAsync(store, clock.Now.AddSeconds(30), mine));
-        Assert.Equal([scheduled.EventId], await DueAsync(store, clock.Now.AddMinutes(1), mine));
+        Assert.Empty(await DueAsync(store, clock.Now.AddMinutes(1), mine));
+        Assert.Empty(await DueAsync(store, clock.Now.AddMinutes(9), mine));
+    }
+
+    [Fact]
+    public async Task Should_take_a_received_event_out_of_the_due_index_when_its_enqueue_is_marked()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        var store = Env.EventStore(Tiny);
+        var marked = StoreSamples.Event(acceptedAt: now);
+        var unmarked = StoreSamples.Event(acceptedAt: now);
+        await store.RecordAsync(marked, ct);
+        await store.RecordAsync(unmarked, ct);
+
+        await store.MarkEnqueuedAsync(marked, ct);
+
+        // Only the event whose enqueue was never confirmed is swept, however long the other waits in its lane.
+        Assert.Equal([unmarked.EventId], await DueAsync(store, now.AddMinutes(7), [marked.EventId, unmarked.EventId]));
+        Assert.Equal(EventStatus.Received, (await store.GetAsync(marked.EventId, ct))!.Status);
+    }
+
+    [Fact]
+    public async Task Should_leave_a_deferred_event_due_when_an_older_generation_is_marked_enqueued()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        var store = Env.EventStore(Tiny);
+        var published = StoreSamples.Event(acceptedAt: now);
+        await store.RecordAsync(published, ct);
+
+        // The worker took generation 0 at once and deferred it (quiet hours) to generation 1 before the API's mark landed.
+        await StoreSamples.SetRawAsync(Env, "EVT#" + published.EventId, "EVENT", new()
+        {
+            ["status"] = new AttributeValue { S = "scheduled" },
+            ["generation"] = new AttributeValue { N = "1" },
+            ["dueBucket"] = new AttributeValue { S = "due#2000010100#0" },
+        });
+        await store.MarkEnqueuedAsync(published, ct);
+
+        var item = await StoreSamples.RawItemAsync(Env, "EVT#" + published.EventId, "EVENT");
+        Assert.Equal("scheduled", item["status"].S);
+        Assert.Equal("due#2000010100#0", item["dueBucket"].S);
     }
 
     [Fact]
@@ -224,7 +266,7 @@ public sealed class DynamoEventStoreTests(StoresFixture fixture) : IClassFixture
         await store.RecordAsync(scheduled, ct);
         await store.CancelAsync(scheduled.EventId, now, ct);
 
-        await store.MarkEnqueuedAsync(scheduled.EventId, ct);
+        await store.MarkEnqueuedAsync(scheduled, ct);
 
         Assert.Equal(EventStatus.Cancelled, (await store.GetAsync(scheduled.EventId, ct))!.Status);
         Assert.False((await StoreSamples.RawItemAsync(Env, "EVT#" + scheduled.EventId, "EVENT")).ContainsKey("dueBucket"));

@@ -61,6 +61,22 @@ internal static class StoreSamples
         return response.Item ?? [];
     }
 
+    /// <summary>Sets attributes of an item directly, as another writer (the worker) would have.</summary>
+    public static async Task SetRawAsync(StoreEnvironment env, string pk, string sk, Dictionary<string, AttributeValue> values)
+    {
+        var names = values.Keys.Select((name, i) => (name, i)).ToList();
+        await env.Dynamo.UpdateItemAsync(
+            new UpdateItemRequest
+            {
+                TableName = env.Table,
+                Key = new() { ["pk"] = new AttributeValue { S = pk }, ["sk"] = new AttributeValue { S = sk } },
+                UpdateExpression = "SET " + string.Join(", ", names.Select(n => $"#a{n.i} = :v{n.i}")),
+                ExpressionAttributeNames = names.ToDictionary(n => $"#a{n.i}", n => n.name),
+                ExpressionAttributeValues = names.ToDictionary(n => $":v{n.i}", n => values[n.name]),
+            },
+            TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Receives (and deletes) messages from a lane until <paramref name="expected"/> have arrived or the deadline passes.</summary>
     public static async Task<List<Message>> DrainAsync(SqsClient sqs, string queueUrl, int expected, TimeSpan? timeout = null)
     {
