@@ -62,6 +62,7 @@ internal static class ApiServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRouteIdValidation();
         app.MapOpenApi();
         return app;
     }

@@ -20,8 +20,6 @@ internal static class UsersEndpoints
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
-    private const string UserIdRule = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
-
     public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/users/{userId}").WithTags("Users");
@@ -68,22 +66,12 @@ internal static class UsersEndpoints
     public static async Task<Results<Ok<PreferencesView>, ProblemHttpResult>> GetPreferencesAsync(
         string userId, IUserStore users, CancellationToken cancellationToken)
     {
-        if (InvalidUserId(userId) is { } invalid)
-        {
-            return invalid;
-        }
-
         return TypedResults.Ok(PreferencesView.From(await users.GetPreferencesAsync(userId, cancellationToken)));
     }
 
     public static async Task<Results<Ok<PreferencesView>, ValidationProblem, ProblemHttpResult>> PutPreferencesAsync(
         string userId, HttpContext context, IUserStore users, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (InvalidUserId(userId) is { } invalid)
-        {
-            return invalid;
-        }
-
         var body = await JsonBody.ReadAsync(context, IngestionLimits.RequestBodyMaxBytes, cancellationToken);
         if (body.Failed)
         {
@@ -102,11 +90,6 @@ internal static class UsersEndpoints
 
     public static async Task<Results<Ok<Contact>, ProblemHttpResult>> GetContactAsync(string userId, IUserStore users, CancellationToken cancellationToken)
     {
-        if (InvalidUserId(userId) is { } invalid)
-        {
-            return invalid;
-        }
-
         return await users.GetContactAsync(userId, cancellationToken) is { } contact
             ? TypedResults.Ok(contact)
             : Problems.NotFound($"User '{userId}' has no contact.");
@@ -115,11 +98,6 @@ internal static class UsersEndpoints
     public static async Task<Results<Ok<Contact>, ValidationProblem, ProblemHttpResult>> PutContactAsync(
         string userId, HttpContext context, IUserStore users, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (InvalidUserId(userId) is { } invalid)
-        {
-            return invalid;
-        }
-
         var body = await JsonBody.ReadAsync(context, IngestionLimits.RequestBodyMaxBytes, cancellationToken);
         if (body.Failed)
         {
@@ -137,11 +115,6 @@ internal static class UsersEndpoints
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteContactAsync(string userId, IUserStore users, CancellationToken cancellationToken)
     {
-        if (InvalidUserId(userId) is { } invalid)
-        {
-            return invalid;
-        }
-
         return await users.DeleteContactAsync(userId, cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"User '{userId}' has no contact.");
@@ -155,11 +128,6 @@ internal static class UsersEndpoints
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (InvalidUserId(userId) is { } invalid)
-        {
-            return invalid;
-        }
-
         var body = await JsonBody.ReadAsync(context, IngestionLimits.RequestBodyMaxBytes, cancellationToken);
         if (body.Failed)
         {
@@ -194,11 +162,6 @@ internal static class UsersEndpoints
 
     public static async Task<Results<Ok<DeviceList>, ProblemHttpResult>> ListDevicesAsync(string userId, IUserStore users, CancellationToken cancellationToken)
     {
-        if (InvalidUserId(userId) is { } invalid)
-        {
-            return invalid;
-        }
-
         var devices = await users.ListDevicesAsync(userId, cancellationToken);
         return TypedResults.Ok(new DeviceList(devices.Select(DeviceView.From).ToList()));
     }
@@ -206,11 +169,6 @@ internal static class UsersEndpoints
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDeviceAsync(
         string userId, string deviceId, IUserStore users, IPushEndpointRegistry push, CancellationToken cancellationToken)
     {
-        if (InvalidUserId(userId) is { } invalid)
-        {
-            return invalid;
-        }
-
         var removed = await users.DeleteDeviceAsync(userId, deviceId, cancellationToken);
         if (removed is null)
         {
@@ -234,11 +192,6 @@ internal static class UsersEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!FieldFormats.IsUserId(userId))
-        {
-            errors["userId"] = [UserIdRule];
-        }
-
         // An inbox token reads the in-app inbox only (the other channels' rows carry addresses and provider errors).
         var inboxToken = InboxPolicies.TokenUser(user) is not null;
         Channel? channelFilter = inboxToken ? Channel.InApp : null;
@@ -332,11 +285,6 @@ internal static class UsersEndpoints
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (InvalidUserId(userId) is { } invalid)
-        {
-            return invalid;
-        }
-
         var (request, problem) = await JsonBody.ReadAsync<MarkReadRequest>(context, IngestionLimits.RequestBodyMaxBytes, cancellationToken);
         if (problem is not null)
         {
@@ -360,9 +308,6 @@ internal static class UsersEndpoints
                 return Problems.NotFound($"User '{userId}' has no in-app notification '{notificationId}'.");
         }
     }
-
-    private static ProblemHttpResult? InvalidUserId(string userId) =>
-        FieldFormats.IsUserId(userId) ? null : Problems.Invalid("userId", UserIdRule);
 }
 
 internal static class NotificationStatusNames

@@ -96,11 +96,6 @@ internal static class InboxEndpoints
     public static async Task<Results<Ok<InboxTokenView>, ProblemHttpResult>> MintTokenAsync(
         string userId, HttpContext context, InboxTokens tokens, CancellationToken cancellationToken)
     {
-        if (!Core.Validation.FieldFormats.IsUserId(userId))
-        {
-            return Problems.Invalid("userId", "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -");
-        }
-
         InboxTokenRequest? request = null;
         if (context.Request.ContentLength is not 0 && (context.Request.ContentLength is not null || context.Request.ContentType is not null))
         {

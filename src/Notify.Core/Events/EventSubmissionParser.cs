@@ -12,9 +12,9 @@ public static class EventSubmissionParser
     private static readonly string[] RecipientMembers = ["email", "phone"];
     private static readonly string[] BatchMembers = ["events"];
 
-    internal const string EventIdRule = "must be 1-128 characters of A-Z a-z 0-9 . _ : -";
-    internal const string EventTypeRule = "must be 1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit";
-    internal const string UserIdRule = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
+    internal const string EventIdRule = FieldFormats.EventIdRule;
+    internal const string EventTypeRule = FieldFormats.EventTypeRule;
+    internal const string UserIdRule = FieldFormats.UserIdRule;
     internal const string EmailRule = "must be an email address (local@domain.tld), at most 254 characters, without a display name";
     internal const string PhoneRule = "must be an E.164 number: '+' then 7-15 digits, e.g. +33612345678";
     internal const string ChannelRule = "must be one of " + WireNames.ChannelList;

@@ -9,7 +9,7 @@ public static class ContactParser
 {
     private static readonly string[] Members = ["email", "phone", "locale", "timeZone"];
 
-    internal const string LocaleRule = "must be a BCP 47 language tag, e.g. fr or fr-CA";
+    internal const string LocaleRule = FieldFormats.LocaleRule;
 
     public static ParseResult<Contact> Parse(JsonElement body, DateTimeOffset now)
     {

@@ -8,6 +8,17 @@ namespace Notify.Core.Validation;
 /// <summary>The format checks behind <see cref="IngestionLimits"/>; also for route values (<c>{userId}</c>, <c>{eventId}</c>).</summary>
 public static partial class FieldFormats
 {
+    /// <summary>The rules as the API states them in its problem details, next to the checks they describe.</summary>
+    public const string EventIdRule = "must be 1-128 characters of A-Z a-z 0-9 . _ : -";
+
+    public const string EventTypeRule = "must be 1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit";
+
+    public const string UserIdRule = "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -";
+
+    public const string DeviceIdRule = "must be 1-128 characters of A-Z a-z 0-9 . _ : -";
+
+    public const string LocaleRule = "must be a BCP 47 language tag, e.g. fr or fr-CA";
+
     public static bool IsEventId(string value) => Whole(EventIdRegex(), value);
 
     public static bool IsEventType(string value) => Whole(EventTypeRegex(), value);

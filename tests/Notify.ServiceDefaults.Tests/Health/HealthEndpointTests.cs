@@ -24,6 +24,21 @@ public sealed class HealthEndpointTests
         Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync(ct));
     }
 
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/alive")]
+    public async Task Should_answer_405_when_a_probe_is_posted_to(string path)
+    {
+        await using var app = await TestApp.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+
+        using var posted = await app.Client.PostAsync(new Uri(path, UriKind.Relative), null, ct);
+        using var head = await app.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(path, UriKind.Relative)), ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, posted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+    }
+
     [Fact]
     public async Task Should_answer_health_200_when_every_aws_readiness_probe_returns()
     {
