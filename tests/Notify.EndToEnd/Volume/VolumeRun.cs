@@ -136,7 +136,11 @@ public sealed partial class VolumeRun(EndToEndFixture system, string name)
     /// Polls until both lanes are empty (nothing visible, in flight or delayed, twice in a row) and every planned event has
     /// a row in a terminal state. Reads the rows per user (one Query each), never per event: each moto Query walks the table.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> WaitAllTerminalAsync(TimeSpan timeout)
+    /// <remarks>
+    /// <paramref name="whenStuck"/> runs when the lanes are empty and rows are still open (what the crash run does then:
+    /// redrive the DLQ, as the operator its alarm pages would); when it reports work, the wait starts over.
+    /// </remarks>
+    public async Task<IReadOnlyDictionary<string, string>> WaitAllTerminalAsync(TimeSpan timeout, Func<Task<int>>? whenStuck = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         var lastReport = TimeSpan.Zero;
@@ -162,6 +166,13 @@ public sealed partial class VolumeRun(EndToEndFixture system, string name)
                 }
 
                 Output?.WriteLine($"{_clock.Elapsed.TotalSeconds:0} s: lanes empty, {open.Count} notifications not terminal yet, e.g. {open[0].EventId}: {statuses.GetValueOrDefault(open[0].EventId) ?? "no row"}");
+                if (whenStuck is not null && await whenStuck() > 0)
+                {
+                    deadline = DateTime.UtcNow + timeout;
+                    emptyInARow = 0;
+                    continue;
+                }
+
                 if (DateTime.UtcNow > deadline)
                 {
                     var sample = await system.TryGetEventAsync(open[0].EventId);
@@ -228,6 +239,28 @@ public sealed partial class VolumeRun(EndToEndFixture system, string name)
 
         Output?.WriteLine($"moto's state read in {started.Elapsed.TotalSeconds:0.0} s");
         return copies;
+    }
+
+    /// <summary>
+    /// Redrives every dead letter the worker has recorded (<c>POST /api/dead-letters/redrive</c> without a body, up to 1,000 a
+    /// call, until a call finds none); returns how many went back to their lanes.
+    /// </summary>
+    public async Task<int> RedriveDeadLettersAsync()
+    {
+        var total = 0;
+        while (true)
+        {
+            using var response = await system.Api.PostAsync("/api/dead-letters/redrive", content: null, Ct);
+            response.EnsureSuccessStatusCode();
+            var redriven = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("redriven").GetInt32();
+            if (redriven == 0)
+            {
+                return total;
+            }
+
+            total += redriven;
+            Output?.WriteLine($"{_clock.Elapsed.TotalSeconds:0} s: {redriven} dead letters redriven");
+        }
     }
 
     /// <summary>Visible + in flight + delayed on both lanes (SQS's approximate counts through <c>GET /api/lanes</c>).</summary>

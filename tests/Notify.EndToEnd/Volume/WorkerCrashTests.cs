@@ -5,8 +5,9 @@ namespace Notify.EndToEnd.Volume;
 /// <summary>
 /// The volume run with the worker killed (SIGKILL: no shutdown hook, claims and received messages left as they are) every
 /// 6–10 s and restarted by the AppHost: nothing is lost; an email may go out twice when a kill fell between SES taking it and
-/// the outcome's write (at least once, by design), an SMS or push never does — its row ends <c>unknown</c> instead. The
-/// counts per channel are printed and recorded.
+/// the outcome's write (at least once, by design), an SMS or push never does — its row ends <c>unknown</c> instead. A
+/// message caught by kills on all of its receives is dead-lettered, and redriven once the kills stop. The counts per
+/// channel and the dead letters are printed and recorded.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class WorkerCrashTests(WorkerCrashFixture system) : IClassFixture<WorkerCrashFixture>
@@ -42,7 +43,22 @@ public sealed class WorkerCrashTests(WorkerCrashFixture system) : IClassFixture<
         }, Ct);
 
         var ingest = await ingesting;
-        var statuses = await run.WaitAllTerminalAsync(VolumeFixture.DrainTimeout);
+
+        // A message that every kill catches in flight runs out of receives (5) and goes to its DLQ: the event is shown
+        // failed and dead-lettered, nothing is lost, and an operator redrives it (the DLQ alarm's runbook). Once the kills
+        // stop, the redriven events must end terminal like the rest.
+        var redriven = 0;
+        var statuses = await run.WaitAllTerminalAsync(VolumeFixture.DrainTimeout, async () =>
+        {
+            if (!killer.IsCompleted)
+            {
+                return 0;
+            }
+
+            var n = await run.RedriveDeadLettersAsync();
+            redriven += n;
+            return n;
+        });
         var drained = run.Elapsed;
         await stopKilling.CancelAsync();
         try
@@ -56,6 +72,7 @@ public sealed class WorkerCrashTests(WorkerCrashFixture system) : IClassFixture<
         var copies = await run.CountCopiesAsync();
         var figures = run.Summarize(statuses, copies, ingest, drained);
         figures["kills"] = kills.Count;
+        figures["deadLetteredThenRedriven"] = redriven;
         figures["killedAtSeconds"] = kills;
         Figures.Record("worker-crash", figures);
 
