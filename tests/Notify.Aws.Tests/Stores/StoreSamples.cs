@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
+using Notify.Aws.DynamoDb;
 using Notify.Aws.Sqs;
 using Notify.Aws.Tests.Fixtures;
 using Notify.Core.Events;
@@ -64,17 +65,13 @@ internal static class StoreSamples
     /// <summary>Sets attributes of an item directly, as another writer (the worker) would have.</summary>
     public static async Task SetRawAsync(StoreEnvironment env, string pk, string sk, Dictionary<string, AttributeValue> values)
     {
-        var names = values.Keys.Select((name, i) => (name, i)).ToList();
-        await env.Dynamo.UpdateItemAsync(
-            new UpdateItemRequest
-            {
-                TableName = env.Table,
-                Key = new() { ["pk"] = new AttributeValue { S = pk }, ["sk"] = new AttributeValue { S = sk } },
-                UpdateExpression = "SET " + string.Join(", ", names.Select(n => $"#a{n.i} = :v{n.i}")),
-                ExpressionAttributeNames = names.ToDictionary(n => $"#a{n.i}", n => n.name),
-                ExpressionAttributeValues = names.ToDictionary(n => $":v{n.i}", n => values[n.name]),
-            },
-            TestContext.Current.CancellationToken);
+        var update = new DynamoUpdate();
+        foreach (var (name, value) in values)
+        {
+            update.Set(name, value);
+        }
+
+        await env.Dynamo.UpdateItemAsync(update.ToRequest(env.Table, DynamoKeys.Of(pk, sk)), TestContext.Current.CancellationToken);
     }
 
     /// <summary>Receives (and deletes) messages from a lane until <paramref name="expected"/> have arrived or the deadline passes.</summary>
