@@ -14,6 +14,9 @@ internal static class DeadLettersEndpoints
 {
     public const int MaxListed = 1000;
 
+    /// <summary>Dead letters redriven at once by one call.</summary>
+    public const int RedriveConcurrency = 8;
+
     public static IEndpointRouteBuilder MapDeadLettersEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/dead-letters").WithTags("Dead letters").RequireAuthorization(ApiPolicies.Admin);
@@ -65,24 +68,21 @@ internal static class DeadLettersEndpoints
             return Problems.Invalid("ids", "Ids must be non-empty strings.");
         }
 
-        var results = new List<RedriveResult>();
-        if (request?.Ids is { } ids)
-        {
-            foreach (var id in ids.Distinct(StringComparer.Ordinal))
-            {
-                var deadLetter = await deadLetters.GetAsync(id, cancellationToken);
-                results.Add(deadLetter is null
-                    ? new RedriveResult(id, RedriveOutcome.NotFound, "No dead letter with this id.")
-                    : await RedriveOneAsync(deadLetter, deadLetters, events, lanes, cancellationToken));
-            }
-        }
-        else
-        {
-            foreach (var deadLetter in await deadLetters.ListAsync(MaxListed, cancellationToken))
-            {
-                results.Add(await RedriveOneAsync(deadLetter, deadLetters, events, lanes, cancellationToken));
-            }
-        }
+        // Each redrive is three sequential AWS calls (generation, publish, delete); a bounded handful at once keeps a
+        // redrive of all 1,000 within a client's timeout without flooding the lane or the table.
+        IReadOnlyList<Func<CancellationToken, Task<RedriveResult>>> work = request?.Ids is { } ids
+            ? ids.Distinct(StringComparer.Ordinal).Select(id => (Func<CancellationToken, Task<RedriveResult>>)(async ct =>
+                await deadLetters.GetAsync(id, ct) is { } deadLetter
+                    ? await RedriveOneAsync(deadLetter, deadLetters, events, lanes, ct)
+                    : new RedriveResult(id, RedriveOutcome.NotFound, "No dead letter with this id."))).ToList()
+            : (await deadLetters.ListAsync(MaxListed, cancellationToken))
+                .Select(deadLetter => (Func<CancellationToken, Task<RedriveResult>>)(ct => RedriveOneAsync(deadLetter, deadLetters, events, lanes, ct))).ToList();
+
+        var results = new RedriveResult[work.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, work.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = RedriveConcurrency, CancellationToken = cancellationToken },
+            async (index, ct) => results[index] = await work[index](ct));
 
         return TypedResults.Ok(new RedriveResponse(results, results.Count(r => r.Outcome == RedriveOutcome.Redriven)));
     }

@@ -63,6 +63,35 @@ public sealed class DeadLettersEndpointsTests(ApiFixture api) : IClassFixture<Ap
         Assert.NotNull(await Store.GetAsync(unreadable.Id, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Should_answer_each_id_in_the_order_given_and_redrive_each_once_when_many_go_at_once()
+    {
+        using var client = api.CreateClient();
+        var seeded = new List<DeadLetter>();
+        for (var i = 0; i < 3 * Notify.Api.Apis.DeadLettersEndpoints.RedriveConcurrency; i++)
+        {
+            seeded.Add(await SeedAsync(Priority.High, DateTimeOffset.UtcNow.AddMinutes(-30)));
+        }
+
+        // Unknown ids between the real ones, and one repeated: the answer follows the request, whatever finishes first.
+        var ids = seeded.SelectMany((d, i) => i % 5 == 0 ? new[] { d.Id, $"dl-missing-{i}" } : [d.Id]).Append(seeded[0].Id).ToList();
+        using var response = await client.PostJsonAsync("/api/dead-letters/redrive", JsonSerializer.Serialize(new { ids }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.JsonAsync();
+        var results = body.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(ids.Distinct(), results.Select(r => r.GetProperty("id").GetString()));
+        Assert.All(results, r => Assert.Equal(r.GetProperty("id").GetString()!.StartsWith("dl-missing-", StringComparison.Ordinal) ? "not_found" : "redriven",
+            r.GetProperty("outcome").GetString()));
+        Assert.Equal(seeded.Count, body.GetProperty("redriven").GetInt32());
+        var lane = await api.DrainAsync(Priority.High);
+        foreach (var deadLetter in seeded)
+        {
+            Assert.Single(lane, m => ApiFixture.EventIdOf(m) == deadLetter.EventId);
+            Assert.Null(await Store.GetAsync(deadLetter.Id, TestContext.Current.CancellationToken));
+        }
+    }
+
     [Theory]
     [InlineData("""{ "ids": "dl-1" }""", "ids")]
     [InlineData("""{ "ids": [""] }""", "ids")]
