@@ -68,21 +68,20 @@ internal static class DeadLettersEndpoints
             return Problems.Invalid("ids", "Ids must be non-empty strings.");
         }
 
+        var ids = request?.Ids?.Distinct(StringComparer.Ordinal).ToList();
+        var listed = ids is null ? await deadLetters.ListAsync(MaxListed, cancellationToken) : [];
+        var results = new RedriveResult[ids?.Count ?? listed.Count];
+
         // Each redrive is three sequential AWS calls (generation, publish, delete); a bounded handful at once keeps a
         // redrive of all 1,000 within a client's timeout without flooding the lane or the table.
-        IReadOnlyList<Func<CancellationToken, Task<RedriveResult>>> work = request?.Ids is { } ids
-            ? ids.Distinct(StringComparer.Ordinal).Select(id => (Func<CancellationToken, Task<RedriveResult>>)(async ct =>
-                await deadLetters.GetAsync(id, ct) is { } deadLetter
-                    ? await RedriveOneAsync(deadLetter, deadLetters, events, lanes, ct)
-                    : new RedriveResult(id, RedriveOutcome.NotFound, "No dead letter with this id."))).ToList()
-            : (await deadLetters.ListAsync(MaxListed, cancellationToken))
-                .Select(deadLetter => (Func<CancellationToken, Task<RedriveResult>>)(ct => RedriveOneAsync(deadLetter, deadLetters, events, lanes, ct))).ToList();
-
-        var results = new RedriveResult[work.Count];
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, work.Count),
+            Enumerable.Range(0, results.Length),
             new ParallelOptions { MaxDegreeOfParallelism = RedriveConcurrency, CancellationToken = cancellationToken },
-            async (index, ct) => results[index] = await work[index](ct));
+            async (index, ct) => results[index] = ids is null
+                ? await RedriveOneAsync(listed[index], deadLetters, events, lanes, ct)
+                : await deadLetters.GetAsync(ids[index], ct) is { } deadLetter
+                    ? await RedriveOneAsync(deadLetter, deadLetters, events, lanes, ct)
+                    : new RedriveResult(ids[index], RedriveOutcome.NotFound, "No dead letter with this id."));
 
         return TypedResults.Ok(new RedriveResponse(results, results.Count(r => r.Outcome == RedriveOutcome.Redriven)));
     }
