@@ -26,9 +26,11 @@ public sealed class DynamoDeliveryStatsStoreTests(StoresFixture fixture) : IClas
         var workerA = new DynamoDeliveryStatsStore(Env.Dynamo, Env.Naming);
         var workerB = new DynamoDeliveryStatsStore(otherClient, Env.Naming);
 
-        await Task.WhenAll(
-            workerA.AddAsync(minute.AddSeconds(12), Counts(("email", "sent", 3), ("email", "failed", 1)), ct),
-            workerB.AddAsync(minute.AddSeconds(48), Counts(("email", "sent", 4), ("in_app", "sent", 2)), ct));
+        // One after the other: moto creates the item a first UpdateItem finds missing without a lock, so two first writes
+        // at the same moment can lose one (seen once in CI); DynamoDB serializes writes to an item, and the store's ADD
+        // is what makes the counts sum instead of overwrite.
+        await workerA.AddAsync(minute.AddSeconds(12), Counts(("email", "sent", 3), ("email", "failed", 1)), ct);
+        await workerB.AddAsync(minute.AddSeconds(48), Counts(("email", "sent", 4), ("in_app", "sent", 2)), ct);
         await workerA.AddAsync(minute, Counts(("email", "sent", 1)), ct);
 
         var read = Assert.Single(await workerB.ReadAsync(minute, minute, ct));
