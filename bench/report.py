@@ -288,9 +288,9 @@ def main():
         add("## Memory (soak)")
         add("")
         posted, delivered, rate = m("notify", "soak_posted"), m("notify", "soak_delivered"), m("notify", "soak_rate")
-        basis = machine.get("soak_rate_basis", "50 % of the end-to-end deliveries/s")
-        if basis.startswith("50 %") and ("notify", "e2e_deliveries_per_s") not in runs:
-            basis = "the default rate: this run measured no end-to-end deliveries/s"
+        basis = ("set by --soak-rate" if machine.get("soak_rate_given") == "true"
+                 else "50 % of the end-to-end deliveries/s" if ("notify", "e2e_deliveries_per_s") in runs
+                 else "the default rate: this run measured no end-to-end deliveries/s")
         add(f"{num(m('notify', 'soak_seconds') / 60)} minutes at {num(rate)} events/s ({basis}), bench.deliver email events "
             f"through `POST /api/events`: {num(posted)} accepted, {num(delivered)} delivered when the drain ended "
             f"({num(m('notify', 'soak_drain_s'))} s after the load). RSS sampled every {machine.get('sample_every', '30')} s, the last after "

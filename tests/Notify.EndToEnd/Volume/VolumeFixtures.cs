@@ -5,11 +5,11 @@ namespace Notify.EndToEnd.Volume;
 
 /// <summary>
 /// A system of its own for one volume run (a fresh moto: its Query walks every item, so a run must not inherit another's).
-/// The fast settings, except: the sweep every 10 s and after the 5-minute sweep delay, as by default (each sweep is 8 Queries
-/// that walk the table; a 2,000-event run's backlog is older than the delay, which once gave its lanes a second copy of every
-/// waiting event before the API marked what its lane took); the template cache as by default; and a per-user limit no run reaches in hour-long
-/// windows (a run's users get 20 events each within minutes, and every window adds a counter item per user to the table
-/// each Query walks; rate limiting has its own scenario).
+/// The fast settings, except: the sweep every 10 s and after the 5-minute sweep delay, as by default (each sweep is 8
+/// Queries that walk the table; a 2,000-event run's backlog is older than the delay, which once gave its lanes a second
+/// copy of every waiting event before the API marked what its lane took); the template cache as by default; and a
+/// per-user limit no run reaches in hour-long windows (a run's users get 20 events each within minutes, and every window
+/// adds a counter item per user to the table each Query walks; rate limiting has its own scenario).
 /// </summary>
 public class VolumeFixture : EndToEndFixture
 {
